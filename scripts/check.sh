@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: the whole relq suite.
+#
+#   1. deps: install what is missing (Debian packages)
+#   2. lint: W=1 and sparse C=2 on the 6.12, 6.1 and debug trees,
+#      checkpatch --strict, kernel-doc -Wall, banned APIs, the splat
+#      scanner's self-test, the kselftest build
+#   3. debug kernel: KUnit + kselftests + splat scan (kmemleak included)
+#   4. stock 6.12 and stock 6.1: kselftests + splat scan
+#   5. a per-target table and "N passed, N failed, N skipped"
+#
+# TARGETS="debug 6.12 6.1" picks the VM targets; TESTS=<substring> runs only
+# matching kselftests; --lint-only stops after step 2.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+lint_only=0
+[ "${1:-}" = --lint-only ] && lint_only=1
+targets=${TARGETS:-debug 6.12 6.1}
+res=$RELQ_TOP/results
+rm -rf "$res"
+mkdir -p "$res/host"
+t0=$(date +%s)
+
+stage() { # stage NAME CMD...: run one stage, print its time
+	local name=$1 s rc
+	shift
+	s=$(date +%s)
+	relq_log "stage $name: start"
+	"$@"
+	rc=$?
+	relq_log "stage $name: $(( $(date +%s) - s )) s (rc $rc)"
+	return $rc
+}
+
+# --- TAP for host steps -----------------------------------------------------
+lint_n=0
+lint_tap=$res/host/lint.tap
+lint_lines=()
+tap_step() { # tap_step NAME CMD...: ok if CMD succeeds; its output as diagnostics
+	local name=$1 log
+	shift
+	lint_n=$((lint_n + 1))
+	log=$res/host/$name.log
+	if "$@" > "$log" 2>&1; then
+		lint_lines+=("ok $lint_n $name")
+	else
+		lint_lines+=("not ok $lint_n $name")
+		relq_log "FAILED $name:"
+		head -n 40 "$log" | sed 's/^/    /' >&2
+	fi
+}
+write_lint_tap() {
+	{
+		echo "TAP version 13"
+		echo "1..$lint_n"
+		printf '%s\n' "${lint_lines[@]}"
+	} > "$lint_tap"
+}
+
+# Build output lines that are neither progress nor known-benign notes are
+# warnings (from gcc with W=1, or from sparse with C=2).
+only_progress() {
+	! grep -vE '^(make(\[[0-9]+\])?: |  [A-Z0-9_]+ +(\[M\] +)?/|Skipping BTF generation)' "$1"
+}
+build_w1() { # W=1: compiler and modpost warnings
+	local log=$res/host/build-$1.out
+	"$RELQ_TOP/scripts/build-module.sh" "$1" W=1 > "$log" 2>&1 &&
+		only_progress "$log"
+}
+build_sparse() { # C=2: sparse over every file
+	local kdir log=$res/host/sparse-$1.out dir=$RELQ_TOP/.build/$1
+	kdir=$("$RELQ_TOP/scripts/kdir.sh" "$1")
+	make -C "$kdir" M="$dir" C=2 modules > "$log" 2>&1 && only_progress "$log"
+}
+
+ksrc=
+sources() {
+	git -C "$RELQ_TOP" ls-files -co --exclude-standard \
+		'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' 'selftests/relq/*.[ch]'
+}
+checkpatch() {
+	local files
+	files=$(sources)
+	# shellcheck disable=SC2086
+	(cd "$RELQ_TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree \
+		--show-types --terse -f $files) | tee /dev/stderr | grep -E 'ERROR|WARNING|CHECK' && return 1
+	return 0
+}
+kerneldoc() {
+	local out files
+	files=$(cd "$RELQ_TOP" && git ls-files -co --exclude-standard 'module/*.[ch]' 'include/*.h')
+	# shellcheck disable=SC2086
+	out=$(cd "$RELQ_TOP" && perl "$ksrc/scripts/kernel-doc" -none -Wall $files 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+banned_strings() {
+	! (cd "$RELQ_TOP" && git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' |
+		xargs grep -nE '\b(strcpy|strncpy|strlcpy|strcat|sprintf|vsprintf|simple_strto[u]?ll?)\(')
+}
+selftests_build() {
+	make -C "$RELQ_TOP/selftests/relq" OUTPUT="$RELQ_TOP/.build/selftests" KSRC="$ksrc" \
+		> "$res/host/selftests-build.out" 2>&1 || { cat "$res/host/selftests-build.out"; return 1; }
+	! grep -E 'warning:|error:' "$res/host/selftests-build.out"
+}
+
+lint() {
+	local t
+	for t in 6.12 6.1 debug; do
+		tap_step "t_err_4_build_w1_$t" build_w1 "$t"
+		tap_step "t_uptr_7_sparse_c2_$t" build_sparse "$t"
+	done
+	tap_step t_err_4_checkpatch_strict checkpatch
+	tap_step t_err_4_kernel_doc kerneldoc
+	tap_step t_str_5_no_unsafe_string_functions banned_strings
+	tap_step t_dv_8_splat_scanner_selftest python3 "$RELQ_TOP/scripts/splat_scan.py" --self-test
+	mkdir -p "$RELQ_TOP/.build/selftests"
+	tap_step selftests_build selftests_build
+	write_lint_tap
+}
+
+# --- VM targets ----------------------------------------------------------------
+vm_target() {
+	local t=$1 out=$res/$1 rc splats
+	mkdir -p "$out"
+	if [ ! -f "$RELQ_TOP/.build/$t/relq.ko" ]; then
+		printf 'TAP version 13\n1..1\nnot ok 1 build_relq_%s\n' "$t" > "$out/vm.tap"
+		return 1
+	fi
+	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
+		bash "$RELQ_TOP/scripts/guest-suite.sh" "$RELQ_TOP/.build/$t" \
+		"$RELQ_TOP/.build/selftests" "${TESTS:-}" > "$out/vm.out" 2>&1
+	rc=$?
+	splats=$(python3 "$RELQ_TOP/scripts/splat_scan.py" "$out/console.log" \
+		"$out/dmesg.txt" "$out/kmemleak.txt")
+	{
+		echo "TAP version 13"
+		echo "1..2"
+		if [ -f "$out/cmd.rc" ]; then
+			echo "ok 1 vm_${t}_completed"
+		else
+			echo "not ok 1 vm_${t}_completed # $(cat "$out/vm.status" 2>/dev/null)"
+		fi
+		if [ -z "$splats" ] && [ -f "$out/dmesg.txt" ]; then
+			echo "ok 2 t_dv_6_no_splats_$t"
+		else
+			echo "not ok 2 t_dv_6_no_splats_$t"
+			printf '%s\n' "$splats" | sed 's/^/# /'
+		fi
+	} > "$out/vm.tap"
+	[ -n "$splats" ] && { relq_log "splats on $t:"; printf '%s\n' "$splats" >&2; }
+	[ $rc -eq 0 ] || relq_log "$t: suite exited $rc; see $out/"
+	return 0
+}
+
+stage deps bash "$RELQ_TOP/scripts/deps.sh" || relq_die "dependency install failed"
+ksrc=$(stage ksrc "$RELQ_TOP/scripts/ksrc.sh") || relq_die "no kernel source"
+# The debug tree is a lint target too, so it is always built (or reused).
+stage debug-kernel "$RELQ_TOP/scripts/build-kernel.sh" > /dev/null ||
+	relq_die "debug kernel build failed"
+stage lint lint
+if [ $lint_only -eq 0 ]; then
+	for t in $targets; do
+		stage "vm-$t" vm_target "$t"
+	done
+fi
+relq_log "total: $(( $(date +%s) - t0 )) s"
+python3 "$RELQ_TOP/scripts/summarize.py" "$res"

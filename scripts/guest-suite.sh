@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test suite as it runs inside a relq VM (called through scripts/vm.sh).
+#
+#   guest-suite.sh MODDIR SELFTESTDIR [FILTER]
+#
+# Loads relq.ko from MODDIR (and relq_kunit.ko where the kernel has KUnit),
+# saves each KUnit suite's debugfs KTAP, runs every kselftest binary in
+# SELFTESTDIR (FILTER restricts them to tests whose name contains it),
+# then unloads relq and checks that its nodes are gone. Harness steps are
+# reported as TAP in harness.tap; every result file lands in $RELQ_OUT.
+set -u
+moddir=${1:?MODDIR}
+stdir=${2:?SELFTESTDIR}
+filter=${3:-}
+out=${RELQ_OUT:?}
+tap=$out/harness.tap
+n=0
+declare -a lines
+
+step() { # step NAME CMD... : one TAP line for a harness step
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@" > "$out/step-$name.log" 2>&1; then
+		lines+=("ok $n $name")
+	else
+		lines+=("not ok $n $name")
+		sed 's/^/# /' "$out/step-$name.log"
+	fi
+}
+
+node_is_root_only() {
+	[ "$(stat -c '%F %a %u %g' /dev/relq-control)" = "character special file 600 0 0" ]
+}
+
+relq_gone() {
+	! grep -q '^relq ' /proc/modules && [ ! -e /dev/relq-control ] &&
+		[ ! -e /sys/class/misc/relq-control ] && [ ! -d /dev/relq ]
+}
+
+# The kernel must keep no relq objects after unload (Harness rule 5).
+no_leftovers() {
+	! dmesg | grep -E 'relq.*(Objects remaining|ODEBUG|refcount_t)'
+}
+
+echo "relq suite: kernel $(uname -r), modules from $moddir"
+step t_inst_1_insmod insmod "$moddir/relq.ko"
+step t_sec_1_control_node_created node_is_root_only
+
+if [ -f "$moddir/relq_kunit.ko" ]; then
+	if step kunit_insmod insmod "$moddir/relq_kunit.ko"; then
+		for d in /sys/kernel/debug/kunit/relq*; do
+			[ -f "$d/results" ] || continue
+			cp "$d/results" "$out/kunit-$(basename "$d").ktap"
+		done
+		step kunit_rmmod rmmod relq_kunit
+	fi
+fi
+
+for t in "$stdir"/relq_*_test; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	echo "relq suite: running $name"
+	if [ -n "$filter" ]; then
+		tests=$("$t" -l 2>/dev/null | awk -v f="$filter" 'NF && index($NF, f) { print "-t", $NF }')
+		[ -n "$tests" ] || continue
+		# shellcheck disable=SC2086
+		"$t" $tests > "$out/kselftest-$name.tap" 2>&1
+	else
+		"$t" > "$out/kselftest-$name.tap" 2>&1
+	fi
+	echo "relq suite: $name exited $?"
+done
+
+# T-DV-6: unload cleanly, and the nodes go with the module.
+step t_dv_6_rmmod rmmod relq
+step t_dv_6_nodes_gone relq_gone
+step t_dv_6_no_leftovers no_leftovers
+
+{
+	echo "TAP version 13"
+	echo "1..$n"
+	printf '%s\n' "${lines[@]}"
+} > "$tap"
+cat "$tap"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# relq guest stage 2: runs as PID 1 on the overlay root that guest-init
+# built. Mounts the pseudo filesystems, runs /relq-out/cmd.sh (written by
+# scripts/vm.sh), records its exit status, triggers a kmemleak scan where
+# the kernel has kmemleak, saves the full kernel log and powers off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
+out=/relq-out
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t mqueue mqueue /dev/mqueue 2>/dev/null
+hostname relq-vm
+ln -sf /proc/self/fd /dev/fd 2>/dev/null
+
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w "$kmemleak" ]; then
+	# Forget boot-time reports: only what happens from here on counts.
+	echo scan > "$kmemleak"
+	echo clear > "$kmemleak"
+fi
+dmesg > "$out/dmesg-boot.txt"
+
+cd "$RELQ_TOP" || exit 1
+export RELQ_OUT=$out RELQ_IN_GUEST=1
+if [ -f "$out/interactive" ]; then
+	echo "relq shell: relq is loaded; type 'exit' or Ctrl-D to power off."
+	rcfile=/etc/bash.bashrc
+	[ -f "$out/profile" ] && rcfile=$out/profile
+	setsid -c bash --rcfile "$rcfile" -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	rc=0
+else
+	bash "$out/cmd.sh" > >(tee "$out/cmd.log") 2>&1
+	rc=$?
+fi
+echo "$rc" > "$out/cmd.rc"
+
+if [ -w "$kmemleak" ]; then
+	# kmemleak reports objects unreferenced for 5 s over two scans.
+	sleep 6
+	echo scan > "$kmemleak"
+	echo scan > "$kmemleak"
+	cat "$kmemleak" > "$out/kmemleak.txt"
+fi
+dmesg > "$out/dmesg.txt"
+sync
+echo o > /proc/sysrq-trigger
+sleep 10
+echo b > /proc/sysrq-trigger

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for relq's host scripts: cache paths and the kernel targets.
+# Sourced, never run.
+
+RELQ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RELQ_CACHE=${RELQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/relq}
+
+relq_log() { printf '[relq] %s\n' "$*" >&2; }
+relq_die() { printf '[relq] error: %s\n' "$*" >&2; exit 1; }
+
+# Debian package version of an installed package, or empty.
+relq_pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+
+# The newest installed Debian headers tree of a series ("6.12" or "6.1").
+relq_headers_dir() {
+	local series=$1 d
+	case $series in
+	6.12) d=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1) ;;
+	6.1) d=$(ls -d /usr/src/linux-headers-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n 1) ;;
+	esac
+	[ -n "$d" ] && echo "$d"
+}
+
+# Unpacked Debian kernel source (linux-source-6.12), for checkpatch,
+# kernel-doc, coccinelle, kselftest_harness.h, kunit.py and the debug build.
+relq_ksrc() {
+	local ver dir
+	ver=$(relq_pkgver linux-source-6.12)
+	[ -n "$ver" ] || relq_die "linux-source-6.12 is not installed (run scripts/deps.sh)"
+	dir=$RELQ_CACHE/src/linux-source-6.12-$ver
+	if [ ! -f "$dir/.relq-unpacked" ]; then
+		relq_log "unpacking linux-source-6.12 $ver into $dir"
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -C "$dir.tmp" -xf /usr/src/linux-source-6.12.tar.xz || relq_die "unpack failed"
+		mv "$dir.tmp/linux-source-6.12" "$dir" && rmdir "$dir.tmp"
+		touch "$dir/.relq-unpacked"
+	fi
+	echo "$dir"
+}
+
+# Build directory of the debug kernel, keyed by source version and the
+# hash of its config fragment.
+relq_debug_kdir() {
+	local ver hash
+	ver=$(relq_pkgver linux-source-6.12)
+	hash=$(cat "$RELQ_TOP/scripts/kconfig/debug.config" | sha256sum | cut -c1-12)
+	echo "$RELQ_CACHE/kernels/debug-$ver-$hash"
+}
