@@ -6,14 +6,14 @@
  * Built as relq_kunit.ko where the target kernel has CONFIG_KUNIT; load
  * it after relq.ko and read /sys/kernel/debug/kunit/relq_control/results.
  */
+#include "../module/relq_internal.h"
+
 #include <kunit/test.h>
 #include <linux/fs.h>
 #include <linux/ioctl.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <uapi/linux/relq.h>
-
-#include "../module/relq_internal.h"
 
 /* The node must be root-only by default (T-SEC-1) and pin the module. */
 static void relq_control_t_sec_1_default_mode(struct kunit *test)
@@ -25,8 +25,8 @@ static void relq_control_t_sec_1_default_mode(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, relq_control_dev.fops->read);
 	KUNIT_EXPECT_NULL(test, relq_control_dev.fops->write);
 	KUNIT_EXPECT_NULL(test, relq_control_dev.fops->mmap);
-	KUNIT_EXPECT_PTR_EQ(test, relq_control_dev.fops->compat_ioctl,
-			    compat_ptr_ioctl);
+	KUNIT_EXPECT_TRUE(test,
+			  relq_control_dev.fops->compat_ioctl == compat_ptr_ioctl);
 }
 
 /*
@@ -40,15 +40,17 @@ static void relq_control_t_ioc_1_unknown_enotty(struct kunit *test)
 	static const unsigned int dirs[] = {
 		_IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE,
 	};
-	unsigned int nr, d, s;
+	unsigned int nr, d, s, cmd;
 
-	for (nr = 0; nr < 256; nr++)
-		for (d = 0; d < ARRAY_SIZE(dirs); d++)
-			for (s = 0; s < ARRAY_SIZE(sizes); s++)
-				KUNIT_EXPECT_EQ(test,
-						relq_control_dispatch(NULL,
-							_IOC(dirs[d], RELQ_IOC_MAGIC, nr, sizes[s]), 0),
-						-ENOTTY);
+	for (nr = 0; nr < 256; nr++) {
+		for (d = 0; d < ARRAY_SIZE(dirs); d++) {
+			for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+				cmd = _IOC(dirs[d], RELQ_IOC_MAGIC, nr, sizes[s]);
+				KUNIT_EXPECT_EQ_MSG(test, relq_control_dispatch(NULL, cmd, 0),
+						    -ENOTTY, "cmd %#x", cmd);
+			}
+		}
+	}
 	KUNIT_EXPECT_EQ(test, relq_control_dispatch(NULL, 0, 0), -ENOTTY);
 	KUNIT_EXPECT_EQ(test, relq_control_dispatch(NULL, ~0U, 0), -ENOTTY);
 }
@@ -63,6 +65,7 @@ static struct kunit_suite relq_control_suite = {
 	.name = "relq_control",
 	.test_cases = relq_control_cases,
 };
+
 kunit_test_suite(relq_control_suite);
 
 MODULE_DESCRIPTION("KUnit tests for relq");

@@ -29,7 +29,7 @@ out=$(cd "$out" && pwd)
 rm -f "$out"/{cmd.sh,cmd.rc,cmd.log,console.log,dmesg.txt,dmesg-boot.txt,kmemleak.txt,interactive}
 
 # Boot parameters: every violation stops the run (Harness rule 4).
-common="console=ttyS0 panic=-1 oops=panic hung_task_panic=1 hung_task_timeout_secs=30 RELQ_TOP=$RELQ_TOP"
+common="console=ttyS0 panic=-1 oops=panic hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=30 RELQ_TOP=$RELQ_TOP"
 case $target in
 debug)
 	kdir=$("$RELQ_TOP/scripts/build-kernel.sh")

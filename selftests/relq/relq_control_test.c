@@ -76,7 +76,7 @@ TEST_F(control, t_ioc_1_unknown_ioctl_enotty)
 	};
 	static char buf[16384];
 	unsigned int nr, d, s, i, seed;
-	uint32_t state;
+	unsigned int state;
 
 	for (nr = 0; nr < 256; nr++)
 		for (d = 0; d < 4; d++)

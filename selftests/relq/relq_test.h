@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,9 +27,9 @@ static inline unsigned int relq_test_seed(void)
 }
 
 /* xorshift32: a small, seedable PRNG for replayable random tests. */
-static inline uint32_t relq_rand(uint32_t *state)
+static inline unsigned int relq_rand(unsigned int *state)
 {
-	uint32_t x = *state;
+	unsigned int x = *state;
 
 	x ^= x << 13;
 	x ^= x >> 17;
