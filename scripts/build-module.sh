@@ -10,7 +10,7 @@ set -euo pipefail
 target=${1:?usage: build-module.sh TARGET [KBUILD ARGS...]}
 shift
 kdir=$("$RELQ_TOP/scripts/kdir.sh" "$target")
-dir=$RELQ_TOP/.build/$target
+dir=${RELQ_BUILD:-$RELQ_TOP/.build}/$target
 mkdir -p "$dir"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'modules.order' --exclude 'Module.symvers' \
