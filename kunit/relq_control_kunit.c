@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for relq's control node: its documented defaults and the
- * ioctl dispatcher's rejection of everything that is not a command.
+ * KUnit tests for relq's control node and its ioctl dispatchers: the
+ * node's documented defaults, the command tables, and the rejection of
+ * everything that is not a command of the file it is issued on.
  *
  * Built as relq_kunit.ko where the target kernel has CONFIG_KUNIT; load
- * it after relq.ko and read /sys/kernel/debug/kunit/relq_control/results.
+ * it after relq.ko and read /sys/kernel/debug/kunit/<suite>/results.
  */
 #include "../module/relq_internal.h"
 
@@ -13,7 +14,8 @@
 #include <linux/ioctl.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <uapi/linux/relq.h>
+
+#include <asm/ioctls.h>
 
 /* The node must be root-only by default (T-SEC-1) and pin the module. */
 static void relq_control_t_sec_1_default_mode(struct kunit *test)
@@ -29,10 +31,22 @@ static void relq_control_t_sec_1_default_mode(struct kunit *test)
 			  relq_control_dev.fops->compat_ioctl == compat_ptr_ioctl);
 }
 
+static bool relq_in_table(const struct relq_ioctl_desc *t, size_t n,
+			  unsigned int cmd)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].cmd == cmd)
+			return true;
+	return false;
+}
+
 /*
  * Every command with relq's magic that is not a control command, in every
  * direction and with several sizes, and commands of other magics, must
- * give -ENOTTY (T-IOC-1, the unit half).
+ * give -ENOTTY (T-IOC-1, the unit half). An unknown command is rejected
+ * before the file is looked at, so a NULL file is safe here.
  */
 static void relq_control_t_ioc_1_unknown_enotty(struct kunit *test)
 {
@@ -40,24 +54,123 @@ static void relq_control_t_ioc_1_unknown_enotty(struct kunit *test)
 	static const unsigned int dirs[] = {
 		_IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE,
 	};
-	unsigned int nr, d, s, cmd;
+	unsigned int nr, d, s, cmd, checked = 0, known = 0;
 
 	for (nr = 0; nr < 256; nr++) {
 		for (d = 0; d < ARRAY_SIZE(dirs); d++) {
 			for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 				cmd = _IOC(dirs[d], RELQ_IOC_MAGIC, nr, sizes[s]);
-				KUNIT_EXPECT_EQ_MSG(test, relq_control_dispatch(NULL, cmd, 0),
+				if (relq_in_table(relq_control_cmds, relq_control_ncmds, cmd)) {
+					known++;
+					continue;
+				}
+				KUNIT_EXPECT_EQ_MSG(test,
+						    relq_ioctl_dispatch(relq_control_cmds,
+									relq_control_ncmds,
+									NULL, cmd, 0),
 						    -ENOTTY, "cmd %#x", cmd);
+				checked++;
 			}
 		}
 	}
-	KUNIT_EXPECT_EQ(test, relq_control_dispatch(NULL, 0, 0), -ENOTTY);
-	KUNIT_EXPECT_EQ(test, relq_control_dispatch(NULL, ~0U, 0), -ENOTTY);
+	KUNIT_EXPECT_EQ(test, checked + known, 256 * 4 * 5);
+	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(relq_control_cmds,
+						  relq_control_ncmds, NULL, 0, 0),
+			-ENOTTY);
+	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(relq_control_cmds,
+						  relq_control_ncmds, NULL, ~0U, 0),
+			-ENOTTY);
+}
+
+/*
+ * T-IOC-5: each table entry's struct size and direction match its
+ * command number, its required access mode is the documented one, and a
+ * command with any size or direction bit flipped reaches no handler.
+ */
+struct relq_cmd_expect {
+	unsigned int cmd;
+	unsigned int size;
+	unsigned int dir;
+	fmode_t fmode;
+	bool admin;
+};
+
+static const struct relq_cmd_expect relq_documented_cmds[] = {
+	{ RELQ_IOC_CREATE, sizeof(struct relq_create), _IOC_READ | _IOC_WRITE,
+	  FMODE_WRITE, true },
+	{ RELQ_IOC_DESTROY, sizeof(struct relq_destroy), _IOC_WRITE,
+	  FMODE_WRITE, true },
+	{ RELQ_IOC_LIST, sizeof(struct relq_list), _IOC_READ | _IOC_WRITE,
+	  FMODE_READ, true },
+	{ RELQ_IOC_INFO, 0, _IOC_NONE, 0, false },
+};
+
+static void relq_check_table(struct kunit *test, const struct relq_ioctl_desc *t,
+			     size_t n)
+{
+	unsigned int b, flipped;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct relq_cmd_expect *e = NULL;
+
+		for (j = 0; j < ARRAY_SIZE(relq_documented_cmds); j++)
+			if (relq_documented_cmds[j].cmd == t[i].cmd)
+				e = &relq_documented_cmds[j];
+		if (t[i].cmd == FIONREAD) {
+			KUNIT_EXPECT_EQ(test, t[i].size, sizeof(int));
+			KUNIT_EXPECT_EQ(test, (__force u32)t[i].fmode, 0);
+			KUNIT_EXPECT_FALSE(test, t[i].admin);
+			continue;
+		}
+		KUNIT_ASSERT_NOT_NULL_MSG(test, e, "undocumented cmd %#x", t[i].cmd);
+		KUNIT_EXPECT_EQ(test, t[i].size, e->size);
+		KUNIT_EXPECT_EQ(test, _IOC_SIZE(t[i].cmd), e->size);
+		KUNIT_EXPECT_EQ(test, _IOC_DIR(t[i].cmd), e->dir);
+		KUNIT_EXPECT_EQ(test, _IOC_TYPE(t[i].cmd), RELQ_IOC_MAGIC);
+		KUNIT_EXPECT_EQ(test, (__force u32)t[i].fmode, (__force u32)e->fmode);
+		KUNIT_EXPECT_EQ(test, t[i].admin, e->admin);
+		KUNIT_EXPECT_NOT_NULL(test, t[i].fn);
+		/* Every size and direction bit: flipped, nothing matches. */
+		for (b = _IOC_SIZESHIFT; b < _IOC_DIRSHIFT + _IOC_DIRBITS; b++) {
+			flipped = t[i].cmd ^ (1U << b);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    relq_ioctl_dispatch(t, n, NULL, flipped, 0),
+					    -ENOTTY, "cmd %#x bit %u", t[i].cmd, b);
+		}
+	}
+}
+
+static void relq_control_t_ioc_5_command_tables(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, relq_control_ncmds, 3);
+	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 2);
+	relq_check_table(test, relq_control_cmds, relq_control_ncmds);
+	relq_check_table(test, relq_channel_cmds, relq_channel_ncmds);
+}
+
+/* T-DEVOBJ-4: each dispatcher knows only its own file kind's commands. */
+static void relq_control_t_devobj_4_cross_kind_enotty(struct kunit *test)
+{
+	size_t i;
+
+	for (i = 0; i < relq_channel_ncmds; i++)
+		KUNIT_EXPECT_EQ(test,
+				relq_ioctl_dispatch(relq_control_cmds, relq_control_ncmds,
+						    NULL, relq_channel_cmds[i].cmd, 0),
+				-ENOTTY);
+	for (i = 0; i < relq_control_ncmds; i++)
+		KUNIT_EXPECT_EQ(test,
+				relq_ioctl_dispatch(relq_channel_cmds, relq_channel_ncmds,
+						    NULL, relq_control_cmds[i].cmd, 0),
+				-ENOTTY);
 }
 
 static struct kunit_case relq_control_cases[] = {
 	KUNIT_CASE(relq_control_t_sec_1_default_mode),
 	KUNIT_CASE(relq_control_t_ioc_1_unknown_enotty),
+	KUNIT_CASE(relq_control_t_ioc_5_command_tables),
+	KUNIT_CASE(relq_control_t_devobj_4_cross_kind_enotty),
 	{}
 };
 

@@ -7,6 +7,30 @@
 #ifndef _RELQ_COMPAT_H
 #define _RELQ_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/version.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+/* 6.3 made the class and devnode callbacks take const pointers. */
+#define RELQ_CONST_DEV		const
+#define RELQ_CONST_CLASS	const
+
+static inline void relq_vm_flags_mod(struct vm_area_struct *vma,
+				     vm_flags_t set, vm_flags_t clear)
+{
+	vm_flags_mod(vma, set, clear);
+}
+#else
+#define RELQ_CONST_DEV
+/* 6.1's class_register() writes into the class (dev_kobj). */
+#define RELQ_CONST_CLASS
+
+/* 6.1 has no vm_flags_mod(); vm_flags is written directly under mmap_lock. */
+static inline void relq_vm_flags_mod(struct vm_area_struct *vma,
+				     vm_flags_t set, vm_flags_t clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+}
+#endif
 
 #endif /* _RELQ_COMPAT_H */

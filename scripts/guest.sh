@@ -14,7 +14,8 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# /tmp stays the overlay's view of the host's /tmp: the repository (and
+# CI's clone of it) may live there. Writes go to the tmpfs upper layer.
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
@@ -30,7 +31,20 @@ if [ -w "$kmemleak" ]; then
 fi
 dmesg > "$out/dmesg-boot.txt"
 
-cd "$RELQ_TOP" || exit 1
+poweroff_now() {
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 10
+	echo b > /proc/sysrq-trigger
+}
+
+# PID 1 must never exit: report and power off instead.
+if ! cd "$RELQ_TOP"; then
+	echo "relq guest: $RELQ_TOP is not visible in the guest" | tee "$out/cmd.log"
+	echo 127 > "$out/cmd.rc"
+	dmesg > "$out/dmesg.txt"
+	poweroff_now
+fi
 export RELQ_OUT=$out RELQ_IN_GUEST=1
 if [ -f "$out/interactive" ]; then
 	echo "relq shell: relq is loaded; type 'exit' or Ctrl-D to power off."
@@ -52,7 +66,4 @@ if [ -w "$kmemleak" ]; then
 	cat "$kmemleak" > "$out/kmemleak.txt"
 fi
 dmesg > "$out/dmesg.txt"
-sync
-echo o > /proc/sysrq-trigger
-sleep 10
-echo b > /proc/sysrq-trigger
+poweroff_now

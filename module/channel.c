@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Channel files, /dev/relq/<name>: write() sends one message, read()
+ * receives one whole message, poll() reports exactly what read and write
+ * would do, mmap() maps the read-only status page, and INFO/FIONREAD
+ * report state.
+ *
+ * Readers are serialised by rlock and writers by wlock, so each side
+ * moves messages in order; the ring's indices and counters change only
+ * under the channel spinlock, and no user copy ever happens under it.
+ * Waits for a message or for room happen with neither mutex held.
+ */
+#include "relq_internal.h"
+
+#include <linux/export.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/ioctls.h>
+
+static struct relq_channel *relq_file_channel(struct file *file)
+{
+	struct relq_file *rf = file->private_data;
+
+	return rf->ch;
+}
+
+/* Lockless state check; DESTROY wakes every waiter after setting it. */
+static bool relq_channel_dead(const struct relq_channel *ch)
+{
+	return READ_ONCE(ch->state) != RELQ_LIVE;
+}
+
+/**
+ * relq_status_update() - republish the status page
+ * @ch: the channel
+ *
+ * Writes the page under a sequence count kept in the kernel, so nothing
+ * is ever read back from the page user space can see.
+ *
+ * Context: ch->lock held.
+ */
+void relq_status_update(struct relq_channel *ch)
+	__must_hold(&ch->lock)
+{
+	struct relq_status *st = page_address(ch->status);
+
+	lockdep_assert_held(&ch->lock);
+	ch->status_seq++;
+	WRITE_ONCE(st->seq, ch->status_seq);
+	smp_wmb(); /* odd seq before the fields; pairs with the reader's rmb */
+	WRITE_ONCE(st->state, ch->state);
+	WRITE_ONCE(st->sent, ch->sent);
+	WRITE_ONCE(st->received, ch->received);
+	WRITE_ONCE(st->depth, ch->ring.depth);
+	WRITE_ONCE(st->bytes, ch->ring.bytes);
+	smp_wmb(); /* the fields before the even seq */
+	ch->status_seq++;
+	WRITE_ONCE(st->seq, ch->status_seq);
+}
+
+/*
+ * Take a side's mutex. IOCB_NOWAIT callers (io_uring) must not sleep;
+ * everyone else waits interruptibly (O_NONBLOCK callers too, like pipes:
+ * the holder only copies one message).
+ */
+static int relq_lock_side(struct mutex *m, const struct kiocb *iocb)
+{
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return mutex_trylock(m) ? 0 : -EAGAIN;
+	if (mutex_lock_interruptible(m))
+		return -ERESTARTSYS;
+	return 0;
+}
+
+static bool relq_nonblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_flags & IOCB_NOWAIT) ||
+	       (iocb->ki_filp->f_flags & O_NONBLOCK);
+}
+
+/* Wait conditions: read locklessly, rechecked under the lock. */
+static bool relq_readable(const struct relq_channel *ch)
+{
+	return relq_channel_dead(ch) || READ_ONCE(ch->ring.depth);
+}
+
+static bool relq_writable(const struct relq_channel *ch, u32 len)
+{
+	u32 used = READ_ONCE(ch->ring.used);
+
+	return relq_channel_dead(ch) || relq_rec_size(len) <= ch->ring.size - used;
+}
+
+/* Return with rlock held and a message queued, or an error. */
+static int relq_wait_message(struct relq_channel *ch, const struct kiocb *iocb)
+{
+	int ret;
+	bool dead, have;
+
+	for (;;) {
+		ret = relq_lock_side(&ch->rlock, iocb);
+		if (ret)
+			return ret;
+		scoped_guard(spinlock, &ch->lock) {
+			dead = ch->state != RELQ_LIVE;
+			have = ch->ring.depth;
+		}
+		if (!dead && have)
+			return 0;
+		mutex_unlock(&ch->rlock);
+		if (dead)
+			return -ENODEV;
+		if (relq_nonblock(iocb))
+			return -EAGAIN;
+		if (wait_event_interruptible(ch->rwait, relq_readable(ch)))
+			return -ERESTARTSYS;
+	}
+}
+
+/* Return with wlock held and room for @len bytes, or an error. */
+static int relq_wait_room(struct relq_channel *ch, const struct kiocb *iocb,
+			  u32 len)
+{
+	int ret;
+	bool dead, fits;
+
+	for (;;) {
+		ret = relq_lock_side(&ch->wlock, iocb);
+		if (ret)
+			return ret;
+		scoped_guard(spinlock, &ch->lock) {
+			dead = ch->state != RELQ_LIVE;
+			fits = relq_ring_fits(&ch->ring, len);
+		}
+		if (!dead && fits)
+			return 0;
+		mutex_unlock(&ch->wlock);
+		if (dead)
+			return -ENODEV;
+		if (relq_nonblock(iocb))
+			return -EAGAIN;
+		if (wait_event_interruptible(ch->wwait, relq_writable(ch, len)))
+			return -ERESTARTSYS;
+	}
+}
+
+static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
+	size_t count = iov_iter_count(to);
+	size_t copied;
+	ssize_t ret;
+	u32 len;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	if (!count)
+		return 0;
+	ret = relq_wait_message(ch, iocb);
+	if (ret)
+		return ret;
+	/* rlock held: only we consume, so the head record is stable. */
+	len = relq_ring_peek_len(&ch->ring);
+	if (len > count) {
+		ret = -EMSGSIZE;
+		goto out_unlock;
+	}
+	copied = relq_ring_copy_out(&ch->ring, to, len);
+	if (copied != len) {
+		/* The message stays at the head. */
+		iov_iter_revert(to, copied);
+		ret = -EFAULT;
+		goto out_unlock;
+	}
+	scoped_guard(spinlock, &ch->lock) {
+		relq_ring_consume(&ch->ring);
+		ch->received++;
+		relq_status_update(ch);
+	}
+	ret = len;
+out_unlock:
+	mutex_unlock(&ch->rlock);
+	if (ret > 0)
+		wake_up_interruptible_poll(&ch->wwait, EPOLLOUT | EPOLLWRNORM);
+	return ret;
+}
+
+static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
+	size_t count = iov_iter_count(from);
+	size_t copied;
+	ssize_t ret;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	/* A zero-length message would read back as end-of-file: no-op. */
+	if (!count)
+		return 0;
+	if (count > ch->max_msg)
+		return -EMSGSIZE;
+	ret = relq_wait_room(ch, iocb, count);
+	if (ret)
+		return ret;
+	/* wlock held: only we fill the free space at the tail. */
+	copied = relq_ring_copy_in(&ch->ring, from, count);
+	if (copied != count) {
+		/* Nothing was committed: the record is simply not published. */
+		iov_iter_revert(from, copied);
+		mutex_unlock(&ch->wlock);
+		return -EFAULT;
+	}
+	scoped_guard(spinlock, &ch->lock) {
+		relq_ring_commit(&ch->ring, count);
+		ch->sent++;
+		relq_status_update(ch);
+	}
+	mutex_unlock(&ch->wlock);
+	wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
+	return count;
+}
+
+static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	bool dead, have, fits;
+	__poll_t mask = 0;
+
+	poll_wait(file, &ch->rwait, wait);
+	poll_wait(file, &ch->wwait, wait);
+	scoped_guard(spinlock, &ch->lock) {
+		dead = ch->state != RELQ_LIVE;
+		have = ch->ring.depth;
+		fits = relq_ring_fits(&ch->ring, ch->max_msg);
+	}
+	if (dead)
+		return EPOLLHUP | EPOLLERR;
+	if (have)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (fits)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static int relq_channel_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
+	/* Never writable or executable later, never larger. */
+	relq_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP,
+			  VM_MAYWRITE | VM_MAYEXEC);
+	return vm_insert_page(vma, vma->vm_start, ch->status);
+}
+
+static long relq_ioctl_info(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	struct relq_info __user *uinfo = arg;
+	struct relq_info info;
+	u32 usize;
+	int ret;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	/* The size is fetched once; the copy's own size field is ignored. */
+	if (get_user(usize, &uinfo->size))
+		return -EFAULT;
+	if (usize < RELQ_INFO_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(&info, sizeof(info), arg, usize);
+	if (ret == -E2BIG) {
+		/* Tell the caller what this kernel understands. */
+		if (put_user((u32)sizeof(info), &uinfo->size))
+			return -EFAULT;
+		return -E2BIG;
+	}
+	if (ret)
+		return ret;
+	if (info.flags)
+		return -EINVAL;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.id = ch->id;
+	info.capacity = ch->capacity;
+	info.max_msg = ch->max_msg;
+	info.mode = ch->mode;
+	strscpy_pad(info.name, ch->name, sizeof(info.name));
+	scoped_guard(spinlock, &ch->lock) {
+		info.state = ch->state;
+		info.depth = ch->ring.depth;
+		info.bytes = ch->ring.bytes;
+		info.sent = ch->sent;
+		info.received = ch->received;
+		info.next_size = ch->ring.depth ? relq_ring_peek_len(&ch->ring) : 0;
+	}
+	if (copy_to_user(arg, &info, min_t(size_t, usize, sizeof(info))))
+		return -EFAULT;
+	return 0;
+}
+
+static long relq_ioctl_fionread(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	int next = 0;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	scoped_guard(spinlock, &ch->lock)
+		if (ch->ring.depth)
+			next = relq_ring_peek_len(&ch->ring);
+	return put_user(next, (int __user *)arg);
+}
+
+/* INFO and FIONREAD report metadata only: they need no access mode. */
+VISIBLE_IF_KUNIT const struct relq_ioctl_desc relq_channel_cmds[] = {
+	{ RELQ_IOC_INFO, 0, 0, false, relq_ioctl_info },
+	{ FIONREAD, sizeof(int), 0, false, relq_ioctl_fionread },
+};
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_cmds);
+#if IS_ENABLED(CONFIG_KUNIT)
+const size_t relq_channel_ncmds = ARRAY_SIZE(relq_channel_cmds);
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_ncmds);
+#endif
+
+static long relq_channel_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	return relq_ioctl_dispatch(relq_channel_cmds, ARRAY_SIZE(relq_channel_cmds),
+				   file, cmd, arg);
+}
+
+static int relq_channel_open(struct inode *inode, struct file *file)
+{
+	struct relq_channel *ch;
+	struct relq_file *rf;
+
+	ch = relq_channel_lookup(iminor(inode));
+	if (!ch)
+		return -ENXIO;
+	if (relq_channel_dead(ch)) {
+		relq_channel_put(ch);
+		return -ENXIO;
+	}
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf) {
+		relq_channel_put(ch);
+		return -ENOMEM;
+	}
+	rf->ch = ch;
+	file->private_data = rf;
+	stream_open(inode, file);
+	/* read_iter and write_iter honour IOCB_NOWAIT. */
+	file->f_mode |= FMODE_NOWAIT;
+	return 0;
+}
+
+static int relq_channel_release(struct inode *inode, struct file *file)
+{
+	struct relq_file *rf = file->private_data;
+
+	relq_channel_put(rf->ch);
+	kfree(rf);
+	return 0;
+}
+
+const struct file_operations relq_channel_fops = {
+	.owner		= THIS_MODULE,
+	.open		= relq_channel_open,
+	.release	= relq_channel_release,
+	.read_iter	= relq_channel_read_iter,
+	.write_iter	= relq_channel_write_iter,
+	.poll		= relq_channel_poll,
+	.mmap		= relq_channel_mmap,
+	.unlocked_ioctl	= relq_channel_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};

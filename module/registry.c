@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The channel registry: creation, destruction, lookup and lifetime of
+ * channels, their devices (/dev/relq/<name>) and sysfs attributes.
+ *
+ * Lifetime: a channel's &struct relq_channel.ref counts the registry
+ * (until DESTROY) and every open file. The last put releases the
+ * channel's device reference; the device's release frees the channel
+ * after an RCU grace period, once its cdev (held by files being torn down)
+ * lets go too. DESTROY unpublishes, removes the node and marks the channel
+ * DEAD, but frees nothing.
+ */
+#include "relq_internal.h"
+
+#include <linux/cred.h>
+#include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/stat.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+
+/*
+ * relq_registry_lock protects relq_channel_list, relq_nr_channels,
+ * relq_next_id, every update of relq_channels and the adding and removal
+ * of channel devices (so a name is never half-registered).
+ */
+static DEFINE_MUTEX(relq_registry_lock);
+static LIST_HEAD(relq_channel_list);
+static unsigned int relq_nr_channels;
+static u32 relq_next_id;
+/* minor -> channel; lookups under RCU, updates under relq_registry_lock */
+static DEFINE_XARRAY_ALLOC(relq_channels);
+static dev_t relq_devt;
+
+/**
+ * relq_state_transition() - check one step of the channel state machine
+ * @from: the current state
+ * @to: the requested state
+ *
+ * The only transitions are LIVE -> DYING (DESTROY unpublishes) and
+ * DYING -> DEAD (the node is gone and waiters are woken).
+ *
+ * Return: 0 if the transition is allowed, -EINVAL otherwise.
+ */
+int relq_state_transition(enum relq_state from, enum relq_state to)
+{
+	if ((from == RELQ_LIVE && to == RELQ_DYING) ||
+	    (from == RELQ_DYING && to == RELQ_DEAD))
+		return 0;
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_state_transition);
+
+static void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
+	__must_hold(&ch->lock)
+{
+	lockdep_assert_held(&ch->lock);
+	/* Only DESTROY moves a channel, once: no user action can fail this. */
+	if (WARN_ON_ONCE(relq_state_transition(ch->state, to)))
+		return;
+	WRITE_ONCE(ch->state, to);
+	relq_status_update(ch);
+}
+
+/**
+ * relq_validate_name() - check a channel name field
+ * @name: the field, as copied from user space
+ * @len: the field's size
+ *
+ * A name is 1 to @len - 1 characters from [a-z0-9_.-], terminated inside
+ * the field, and not "." or ".."; bytes after the terminator are ignored.
+ *
+ * Return: 0, -ENAMETOOLONG if the field holds no NUL, or -EINVAL.
+ */
+int relq_validate_name(const char *name, size_t len)
+{
+	size_t n = strnlen(name, len), i;
+
+	if (n == len)
+		return -ENAMETOOLONG;
+	if (!n || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_validate_name);
+
+/**
+ * relq_validate_create() - check a CREATE argument against the limits
+ * @c: the kernel copy of the argument
+ * @max_capacity: the max_capacity parameter
+ * @max_msg_size: the max_msg_size parameter
+ *
+ * Context: any; pure.
+ * Return: 0, or -EINVAL / -ENAMETOOLONG as documented for CREATE.
+ */
+int relq_validate_create(const struct relq_create *c, u64 max_capacity,
+			 u32 max_msg_size)
+{
+	int ret;
+
+	if (c->flags & ~RELQ_CREATE_FLAGS)
+		return -EINVAL;
+	if (c->reserved[0] || c->reserved[1])
+		return -EINVAL;
+	if ((!(c->flags & RELQ_CREATE_UID) && c->uid) ||
+	    (!(c->flags & RELQ_CREATE_GID) && c->gid) ||
+	    (!(c->flags & RELQ_CREATE_MODE) && c->mode))
+		return -EINVAL;
+	ret = relq_validate_name(c->name, sizeof(c->name));
+	if (ret)
+		return ret;
+	if (!c->capacity || c->capacity > max_capacity)
+		return -EINVAL;
+	if (!c->max_msg || c->max_msg > c->capacity || c->max_msg > max_msg_size)
+		return -EINVAL;
+	/* Access widens through a group, never to everyone. */
+	if ((c->flags & RELQ_CREATE_MODE) && (c->mode & ~0777 || c->mode & 0002))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_validate_create);
+
+static struct relq_channel *to_relq_channel(RELQ_CONST_DEV struct device *dev)
+{
+	return container_of(dev, struct relq_channel, dev);
+}
+
+static char *relq_channel_devnode(RELQ_CONST_DEV struct device *dev,
+				  umode_t *mode, kuid_t *uid, kgid_t *gid)
+{
+	struct relq_channel *ch = to_relq_channel(dev);
+
+	if (mode)
+		*mode = ch->mode;
+	if (uid)
+		*uid = ch->uid;
+	if (gid)
+		*gid = ch->gid;
+	return kasprintf(GFP_KERNEL, "relq/%s", ch->name);
+}
+
+static void relq_channel_dev_release(struct device *dev)
+{
+	struct relq_channel *ch = to_relq_channel(dev);
+
+	kvfree(ch->ring.buf);
+	if (ch->status)
+		__free_page(ch->status);
+	/* RCU readers of relq_channels may still be looking at it. */
+	kfree_rcu(ch, rcu);
+}
+
+/* sysfs: one read-only value per file, read under the channel lock. */
+#define RELQ_CHANNEL_ATTR(_name, _fmt, _expr)				\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct relq_channel *ch = to_relq_channel(dev);			\
+	u64 val;							\
+									\
+	scoped_guard(spinlock, &ch->lock)				\
+		val = (_expr);						\
+	return sysfs_emit(buf, _fmt "\n", val);				\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+RELQ_CHANNEL_ATTR(id, "%llu", ch->id);
+RELQ_CHANNEL_ATTR(capacity, "%llu", ch->capacity);
+RELQ_CHANNEL_ATTR(max_msg, "%llu", ch->max_msg);
+RELQ_CHANNEL_ATTR(depth, "%llu", ch->ring.depth);
+RELQ_CHANNEL_ATTR(bytes, "%llu", ch->ring.bytes);
+RELQ_CHANNEL_ATTR(sent, "%llu", ch->sent);
+RELQ_CHANNEL_ATTR(received, "%llu", ch->received);
+RELQ_CHANNEL_ATTR(state, "%llu", ch->state);
+
+static struct attribute *relq_channel_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_capacity.attr,
+	&dev_attr_max_msg.attr,
+	&dev_attr_depth.attr,
+	&dev_attr_bytes.attr,
+	&dev_attr_sent.attr,
+	&dev_attr_received.attr,
+	&dev_attr_state.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(relq_channel);
+
+static const struct device_type relq_channel_type = {
+	.name		= "relq_channel",
+	.devnode	= relq_channel_devnode,
+	.release	= relq_channel_dev_release,
+};
+
+static RELQ_CONST_CLASS struct class relq_class = {
+	.name		= "relq",
+	.dev_groups	= relq_channel_groups,
+};
+
+static void relq_channel_release(struct kref *ref)
+{
+	struct relq_channel *ch = container_of(ref, struct relq_channel, ref);
+
+	put_device(&ch->dev);
+}
+
+/**
+ * relq_channel_put() - drop a reference on a channel
+ * @ch: the channel
+ *
+ * Context: process context.
+ */
+void relq_channel_put(struct relq_channel *ch)
+{
+	kref_put(&ch->ref, relq_channel_release);
+}
+
+/**
+ * relq_channel_lookup() - find the live channel of a minor
+ * @minor: the minor of the opened node
+ *
+ * Context: any; takes no lock (RCU).
+ * Return: the channel with a new reference, or NULL.
+ */
+struct relq_channel *relq_channel_lookup(unsigned int minor)
+{
+	struct relq_channel *ch;
+
+	rcu_read_lock();
+	ch = xa_load(&relq_channels, minor);
+	if (ch && !kref_get_unless_zero(&ch->ref))
+		ch = NULL;
+	rcu_read_unlock();
+	return ch;
+}
+
+/* Allocate and initialise an unpublished channel; put_device() frees it. */
+static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
+					       kuid_t uid, kgid_t gid)
+{
+	struct relq_channel *ch;
+	u32 size = relq_ring_size_for(c->capacity, c->max_msg);
+	u8 *buf;
+
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
+	if (!ch)
+		return NULL;
+	kref_init(&ch->ref);
+	strscpy_pad(ch->name, c->name, sizeof(ch->name));
+	ch->capacity = c->capacity;
+	ch->max_msg = c->max_msg;
+	ch->mode = (c->flags & RELQ_CREATE_MODE) ? c->mode : 0600;
+	ch->uid = uid;
+	ch->gid = gid;
+	INIT_LIST_HEAD(&ch->node);
+	mutex_init(&ch->rlock);
+	mutex_init(&ch->wlock);
+	spin_lock_init(&ch->lock);
+	init_waitqueue_head(&ch->rwait);
+	init_waitqueue_head(&ch->wwait);
+	ch->state = RELQ_LIVE;
+
+	device_initialize(&ch->dev);
+	ch->dev.class = &relq_class;
+	ch->dev.type = &relq_channel_type;
+	cdev_init(&ch->cdev, &relq_channel_fops);
+	ch->cdev.owner = THIS_MODULE;
+
+	/* From here on put_device() frees whatever was allocated. */
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	ch->status = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!buf || !ch->status) {
+		kvfree(buf);
+		put_device(&ch->dev);
+		return NULL;
+	}
+	/* The zeroed status page already reads LIVE with zero counters. */
+	relq_ring_init(&ch->ring, buf, size);
+	return ch;
+}
+
+static struct relq_channel *relq_find_locked(const char *name)
+	__must_hold(&relq_registry_lock)
+{
+	struct relq_channel *ch;
+
+	lockdep_assert_held(&relq_registry_lock);
+	list_for_each_entry(ch, &relq_channel_list, node)
+		if (!strcmp(ch->name, name))
+			return ch;
+	return NULL;
+}
+
+/* Publish @ch: id, copy-out, device; all or nothing. */
+static int relq_channel_publish(struct relq_channel *ch,
+				struct relq_create __user *uarg)
+{
+	int ret;
+
+	mutex_lock(&relq_registry_lock);
+	if (relq_find_locked(ch->name)) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (relq_nr_channels >= READ_ONCE(relq_max_channels)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	ret = xa_alloc_cyclic(&relq_channels, &ch->id, ch,
+			      XA_LIMIT(0, RELQ_MAX_MINORS - 1), &relq_next_id,
+			      GFP_KERNEL);
+	if (ret < 0)
+		goto out_unlock;
+	/* Copy the result out before anyone can see the channel. */
+	if (put_user(ch->id, &uarg->id)) {
+		ret = -EFAULT;
+		goto out_erase;
+	}
+	ch->dev.devt = MKDEV(MAJOR(relq_devt), ch->id);
+	ret = dev_set_name(&ch->dev, "%s", ch->name);
+	if (ret)
+		goto out_erase;
+	ret = cdev_device_add(&ch->cdev, &ch->dev);
+	if (ret)
+		goto out_erase;
+	list_add_tail(&ch->node, &relq_channel_list);
+	relq_nr_channels++;
+	mutex_unlock(&relq_registry_lock);
+	return 0;
+
+out_erase:
+	xa_erase(&relq_channels, ch->id);
+out_unlock:
+	mutex_unlock(&relq_registry_lock);
+	return ret;
+}
+
+/**
+ * relq_channel_create() - create and publish a channel
+ * @c: the kernel copy of the CREATE argument
+ * @uarg: the user's argument, where the new id is written
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0, or a negative errno; on failure nothing is left behind.
+ */
+int relq_channel_create(const struct relq_create *c,
+			struct relq_create __user *uarg)
+{
+	struct user_namespace *ns = current_user_ns();
+	kuid_t uid = GLOBAL_ROOT_UID;
+	kgid_t gid = GLOBAL_ROOT_GID;
+	struct relq_channel *ch;
+	int ret;
+
+	ret = relq_validate_create(c, READ_ONCE(relq_max_capacity),
+				   READ_ONCE(relq_max_msg_size));
+	if (ret)
+		return ret;
+	if (c->flags & RELQ_CREATE_UID) {
+		uid = make_kuid(ns, c->uid);
+		if (!uid_valid(uid))
+			return -EINVAL;
+	}
+	if (c->flags & RELQ_CREATE_GID) {
+		gid = make_kgid(ns, c->gid);
+		if (!gid_valid(gid))
+			return -EINVAL;
+	}
+	ch = relq_channel_alloc(c, uid, gid);
+	if (!ch)
+		return -ENOMEM;
+	ret = relq_channel_publish(ch, uarg);
+	if (ret)
+		relq_channel_put(ch);
+	return ret;
+}
+
+/* Unpublish @ch, remove its node, wake everyone; drop the registry ref. */
+static void relq_channel_kill_locked(struct relq_channel *ch)
+	__must_hold(&relq_registry_lock)
+{
+	lockdep_assert_held(&relq_registry_lock);
+	list_del_init(&ch->node);
+	relq_nr_channels--;
+	xa_erase(&relq_channels, ch->id);
+	scoped_guard(spinlock, &ch->lock)
+		relq_channel_set_state(ch, RELQ_DYING);
+	cdev_device_del(&ch->cdev, &ch->dev);
+	scoped_guard(spinlock, &ch->lock)
+		relq_channel_set_state(ch, RELQ_DEAD);
+	wake_up_interruptible_all(&ch->rwait);
+	wake_up_interruptible_all(&ch->wwait);
+	relq_channel_put(ch);
+}
+
+/**
+ * relq_channel_destroy() - destroy the live channel called @name
+ * @name: a validated name
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0, or -ENOENT if no live channel has that name.
+ */
+int relq_channel_destroy(const char *name)
+{
+	struct relq_channel *ch;
+
+	guard(mutex)(&relq_registry_lock);
+	ch = relq_find_locked(name);
+	if (!ch)
+		return -ENOENT;
+	relq_channel_kill_locked(ch);
+	return 0;
+}
+
+/**
+ * relq_channel_snapshot() - snapshot the live channels
+ * @entries: kernel array of @capacity entries, or NULL if @capacity is 0
+ * @capacity: entries to fill at most
+ * @count: out: number of live channels
+ *
+ * Fills min(@capacity, *@count) entries, in id order, zero-padded.
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0.
+ */
+int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
+			  u32 *count)
+{
+	struct relq_channel *ch;
+	unsigned long id;
+	u32 n = 0;
+
+	guard(mutex)(&relq_registry_lock);
+	xa_for_each(&relq_channels, id, ch) {
+		if (n < capacity) {
+			memset(&entries[n], 0, sizeof(entries[n]));
+			strscpy_pad(entries[n].name, ch->name,
+				    sizeof(entries[n].name));
+			entries[n].id = ch->id;
+		}
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
+/**
+ * relq_registry_init() - reserve relq's char-device region and class
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
+int relq_registry_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&relq_devt, 0, RELQ_MAX_MINORS, "relq");
+	if (ret)
+		return ret;
+	ret = class_register(&relq_class);
+	if (ret)
+		goto out_unregister_region;
+	return 0;
+
+out_unregister_region:
+	unregister_chrdev_region(relq_devt, RELQ_MAX_MINORS);
+	return ret;
+}
+
+/**
+ * relq_registry_exit() - destroy every channel, release the region
+ *
+ * Context: module exit; no relq file is open (each pins the module).
+ */
+void relq_registry_exit(void)
+{
+	struct relq_channel *ch, *tmp;
+
+	scoped_guard(mutex, &relq_registry_lock)
+		list_for_each_entry_safe(ch, tmp, &relq_channel_list, node)
+			relq_channel_kill_locked(ch);
+	class_unregister(&relq_class);
+	unregister_chrdev_region(relq_devt, RELQ_MAX_MINORS);
+}
