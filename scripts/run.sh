@@ -12,11 +12,13 @@ target=${RELQ_RUN_TARGET:-6.12}
 relq_log "building relq for $target"
 "$RELQ_TOP/scripts/build-module.sh" "$target" > "$RELQ_TOP/.build/run-build.log" 2>&1 ||
 	{ cat "$RELQ_TOP/.build/run-build.log"; relq_die "build failed"; }
+make -s -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build" ||
+	relq_die "relqctl build failed"
 out=$RELQ_TOP/results/run
 relq_log "booting the $target kernel under QEMU (TCG; about 30 s)"
 set +e
 "$RELQ_TOP/scripts/vm.sh" -t "$target" -o "$out" -T 300 -- \
-	bash "$RELQ_TOP/scripts/demo.sh" "$RELQ_TOP/.build/$target"
+	bash "$RELQ_TOP/scripts/demo.sh" "$RELQ_TOP/.build/$target" "$RELQ_TOP/.build/relqctl"
 rc=$?
 set -e
 sed -n '/^=== relq demo/,/^=== end of demo/p' "$out/cmd.log"
