@@ -12,10 +12,12 @@
  */
 #include "relq_internal.h"
 
+#include <linux/build_bug.h>
 #include <linux/init.h>
 #include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
 #include <linux/module.h>
+#include <linux/stddef.h>
 
 /* Global limits: written only through relq_param_set(), read with READ_ONCE(). */
 unsigned int relq_max_channels = 64;
@@ -71,10 +73,25 @@ MODULE_PARM_DESC(max_capacity, "Largest channel capacity in bytes (1-67108864, d
 module_param_cb(max_msg_size, &relq_msg_size_ops, &relq_max_msg_size, 0644);
 MODULE_PARM_DESC(max_msg_size, "Largest message size in bytes (1-1048576, default 65536)");
 
+/* The uapi layouts are ABI: identical on i386 and x86-64, no holes. */
+static void __init relq_check_uapi(void)
+{
+	BUILD_BUG_ON(sizeof(struct relq_create) != 80);
+	BUILD_BUG_ON(sizeof(struct relq_destroy) != 40);
+	BUILD_BUG_ON(sizeof(struct relq_list_entry) != 40);
+	BUILD_BUG_ON(sizeof(struct relq_list) != 24);
+	BUILD_BUG_ON(sizeof(struct relq_info) != RELQ_INFO_SIZE_VER1);
+	BUILD_BUG_ON(offsetofend(struct relq_info, received) != RELQ_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct relq_status) != 40);
+	BUILD_BUG_ON(sizeof(struct relq_status) > PAGE_SIZE);
+	BUILD_BUG_ON(RELQ_STATE_LIVE != RELQ_LIVE || RELQ_STATE_DEAD != RELQ_DEAD);
+}
+
 static int __init relq_init(void)
 {
 	int ret;
 
+	relq_check_uapi();
 	ret = relq_registry_init();
 	if (ret)
 		return ret;

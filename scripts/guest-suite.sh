@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test suite as it runs inside a relq VM (called through scripts/vm.sh).
 #
-#   guest-suite.sh MODDIR SELFTESTDIR [FILTER]
+#   guest-suite.sh MODDIR SELFTESTDIR [FILTER [SELFTESTDIR32]]
 #
 # Loads relq.ko from MODDIR (and relq_kunit.ko where the kernel has KUnit),
 # saves each KUnit suite's debugfs KTAP, runs every kselftest binary in
-# SELFTESTDIR (FILTER restricts them to tests whose name contains it),
+# SELFTESTDIR (FILTER restricts them to tests whose name contains it) and,
+# if given, the -m32 builds in SELFTESTDIR32 (T-IOC-4),
 # then unloads relq and checks that its nodes are gone. Harness steps are
 # reported as TAP in harness.tap; every result file lands in $RELQ_OUT.
 set -u
 moddir=${1:?MODDIR}
 stdir=${2:?SELFTESTDIR}
 filter=${3:-}
+stdir32=${4:-}
 out=${RELQ_OUT:?}
 tap=$out/harness.tap
 n=0
@@ -58,9 +60,10 @@ if [ -f "$moddir/relq_kunit.ko" ]; then
 	fi
 fi
 
-for t in "$stdir"/relq_*_test; do
+for t in "$stdir"/relq_*_test ${stdir32:+"$stdir32"/relq_*_test}; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
+	[ "$(dirname "$t")" = "$stdir32" ] && name=$name-m32
 	echo "relq suite: running $name"
 	if [ -n "$filter" ]; then
 		tests=$("$t" -l 2>/dev/null | awk -v f="$filter" 'NF && index($NF, f) { print "-t", $NF }')
