@@ -262,24 +262,32 @@ static int relq_channel_mmap(struct file *file, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, ch->status);
 }
 
-static long relq_ioctl_info(struct file *file, void __user *arg)
+/**
+ * relq_info_fetch() - copy in and check an INFO argument
+ * @uinfo: the caller's struct
+ * @usize: out: the caller's struct size, read once
+ *
+ * Reads the size first, then the struct once (copy_struct_from_user()),
+ * and checks the kernel copy. On a non-zero unknown tail it writes the
+ * kernel's size to the caller's size field.
+ *
+ * Context: process context; may fault.
+ * Return: 0; -EFAULT; -EINVAL for a size below %RELQ_INFO_SIZE_VER0 or
+ * non-zero flags; -E2BIG for a size above a page or a non-zero tail.
+ */
+int relq_info_fetch(struct relq_info __user *uinfo, u32 *usize)
 {
-	struct relq_channel *ch = relq_file_channel(file);
-	struct relq_info __user *uinfo = arg;
 	struct relq_info info;
-	u32 usize;
 	int ret;
 
-	if (relq_channel_dead(ch))
-		return -ENODEV;
 	/* The size is fetched once; the copy's own size field is ignored. */
-	if (get_user(usize, &uinfo->size))
+	if (get_user(*usize, &uinfo->size))
 		return -EFAULT;
-	if (usize < RELQ_INFO_SIZE_VER0)
+	if (*usize < RELQ_INFO_SIZE_VER0)
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
+	if (*usize > PAGE_SIZE)
 		return -E2BIG;
-	ret = copy_struct_from_user(&info, sizeof(info), arg, usize);
+	ret = copy_struct_from_user(&info, sizeof(info), uinfo, *usize);
 	if (ret == -E2BIG) {
 		/* Tell the caller what this kernel understands. */
 		if (put_user((u32)sizeof(info), &uinfo->size))
@@ -290,6 +298,42 @@ static long relq_ioctl_info(struct file *file, void __user *arg)
 		return ret;
 	if (info.flags)
 		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_info_fetch);
+
+/**
+ * relq_info_put() - copy an INFO result out
+ * @uinfo: the caller's struct
+ * @usize: its size, from relq_info_fetch()
+ * @info: the result, fully initialised (padding included)
+ *
+ * Writes min(@usize, kernel size) bytes and nothing beyond.
+ *
+ * Context: process context; may fault.
+ * Return: 0 or -EFAULT.
+ */
+int relq_info_put(struct relq_info __user *uinfo, u32 usize,
+		  const struct relq_info *info)
+{
+	if (copy_to_user(uinfo, info, min_t(size_t, usize, sizeof(*info))))
+		return -EFAULT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_info_put);
+
+static long relq_ioctl_info(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	struct relq_info info;
+	u32 usize;
+	int ret;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	ret = relq_info_fetch(arg, &usize);
+	if (ret)
+		return ret;
 
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
@@ -306,9 +350,7 @@ static long relq_ioctl_info(struct file *file, void __user *arg)
 		info.received = ch->received;
 		info.next_size = ch->ring.depth ? relq_ring_peek_len(&ch->ring) : 0;
 	}
-	if (copy_to_user(arg, &info, min_t(size_t, usize, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return relq_info_put(arg, usize, &info);
 }
 
 static long relq_ioctl_fionread(struct file *file, void __user *arg)

@@ -60,12 +60,33 @@ long relq_ioctl_dispatch(const struct relq_ioctl_desc *table, size_t n,
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_ioctl_dispatch);
 
+/**
+ * relq_create_fetch() - copy in and check a CREATE argument
+ * @uarg: the caller's struct
+ * @c: out: the kernel copy, the only one used afterwards
+ *
+ * Context: process context; may fault.
+ * Return: 0, -EFAULT, or the errno of relq_validate_create() against the
+ * current module parameters.
+ */
+int relq_create_fetch(const struct relq_create __user *uarg,
+		      struct relq_create *c)
+{
+	if (copy_from_user(c, uarg, sizeof(*c)))
+		return -EFAULT;
+	return relq_validate_create(c, READ_ONCE(relq_max_capacity),
+				    READ_ONCE(relq_max_msg_size));
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_create_fetch);
+
 static long relq_ioctl_create(struct file *file, void __user *arg)
 {
 	struct relq_create c;
+	int ret;
 
-	if (copy_from_user(&c, arg, sizeof(c)))
-		return -EFAULT;
+	ret = relq_create_fetch(arg, &c);
+	if (ret)
+		return ret;
 	return relq_channel_create(&c, arg);
 }
 
@@ -84,6 +105,28 @@ static long relq_ioctl_destroy(struct file *file, void __user *arg)
 	return relq_channel_destroy(d.name);
 }
 
+/**
+ * relq_list_fetch() - copy in and check a LIST argument
+ * @uarg: the caller's struct
+ * @l: out: the kernel copy, the only one used afterwards
+ *
+ * Context: process context; may fault.
+ * Return: 0, -EFAULT, or -EINVAL for non-zero flags or reserved fields or
+ * a capacity above the max_channels parameter.
+ */
+int relq_list_fetch(const struct relq_list __user *uarg, struct relq_list *l)
+{
+	if (copy_from_user(l, uarg, sizeof(*l)))
+		return -EFAULT;
+	if (l->flags || l->reserved)
+		return -EINVAL;
+	/* Bounded before any size is computed from it. */
+	if (l->capacity > READ_ONCE(relq_max_channels))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_list_fetch);
+
 static long relq_ioctl_list(struct file *file, void __user *arg)
 {
 	struct relq_list __user *ulist = arg;
@@ -92,13 +135,9 @@ static long relq_ioctl_list(struct file *file, void __user *arg)
 	u32 count, n;
 	long ret;
 
-	if (copy_from_user(&l, arg, sizeof(l)))
-		return -EFAULT;
-	if (l.flags || l.reserved)
-		return -EINVAL;
-	/* Bounded before any size is computed from it. */
-	if (l.capacity > READ_ONCE(relq_max_channels))
-		return -EINVAL;
+	ret = relq_list_fetch(arg, &l);
+	if (ret)
+		return ret;
 	if (l.capacity) {
 		entries = kvcalloc(l.capacity, sizeof(*entries), GFP_KERNEL_ACCOUNT);
 		if (!entries)

@@ -349,7 +349,7 @@ out_unlock:
 
 /**
  * relq_channel_create() - create and publish a channel
- * @c: the kernel copy of the CREATE argument
+ * @c: the kernel copy of the CREATE argument, checked by relq_create_fetch()
  * @uarg: the user's argument, where the new id is written
  *
  * Context: process context; takes relq_registry_lock.
@@ -364,10 +364,6 @@ int relq_channel_create(const struct relq_create *c,
 	struct relq_channel *ch;
 	int ret;
 
-	ret = relq_validate_create(c, READ_ONCE(relq_max_capacity),
-				   READ_ONCE(relq_max_msg_size));
-	if (ret)
-		return ret;
 	if (c->flags & RELQ_CREATE_UID) {
 		uid = make_kuid(ns, c->uid);
 		if (!uid_valid(uid))

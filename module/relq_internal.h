@@ -172,6 +172,9 @@ extern unsigned int relq_max_msg_size;
 
 /* control.c */
 extern struct miscdevice relq_control_dev;
+int relq_create_fetch(const struct relq_create __user *uarg,
+		      struct relq_create *c);
+int relq_list_fetch(const struct relq_list __user *uarg, struct relq_list *l);
 int relq_control_init(void);
 void relq_control_exit(void);
 
@@ -192,6 +195,9 @@ int relq_state_transition(enum relq_state from, enum relq_state to);
 
 /* channel.c */
 extern const struct file_operations relq_channel_fops;
+int relq_info_fetch(struct relq_info __user *uinfo, u32 *usize);
+int relq_info_put(struct relq_info __user *uinfo, u32 usize,
+		  const struct relq_info *info);
 void relq_status_update(struct relq_channel *ch);
 
 /* queue.c: no locks, no user pointers */
