@@ -1,19 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared helpers for relq's kselftests.
+ * Shared helpers for relq's kselftests: channel create/destroy/list/open
+ * wrappers, module parameters, 0xA5 fill checks, guard-page buffers and
+ * an errno checker. Action helpers return 0 or a positive errno, so a
+ * test reads EXPECT_EQ(EINVAL, relq_create(...)).
  */
 #ifndef _RELQ_TEST_H
 #define _RELQ_TEST_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <linux/relq.h>
 
-#define RELQ_CONTROL_PATH "/dev/relq-control"
+#define RELQ_CONTROL_PATH	"/dev/relq-control"
+#define RELQ_CHANNEL_DIR	"/dev/relq"
+#define RELQ_SYSFS_CLASS	"/sys/class/relq"
+#define RELQ_PARAM_DIR		"/sys/module/relq/parameters"
+
+/* The byte every output buffer is prefilled with. */
+#define RELQ_FILL		0xA5
+
+/* Documented parameter ranges (Documentation/userspace-api/relq.rst). */
+#define RELQ_MAX_CHANNELS_LIMIT	1024ULL
+#define RELQ_MAX_CAPACITY_LIMIT	67108864ULL
+#define RELQ_MAX_MSG_SIZE_LIMIT	1048576ULL
 
 /*
  * The seed of a randomised test: RELQ_SEED from the environment (to
@@ -36,6 +57,370 @@ static inline unsigned int relq_rand(unsigned int *state)
 	x ^= x << 5;
 	*state = x;
 	return x;
+}
+
+static inline size_t relq_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The errno of a failed system call, 0 when it succeeded:
+ * EXPECT_EQ(EBADF, relq_err(read(fd, buf, 1))).
+ */
+static inline int relq_err(long ret)
+{
+	return ret == -1 ? errno : 0;
+}
+
+/*
+ * The errno of a failed mmap(), 0 when it succeeded; an unexpected
+ * mapping is removed again so that a failing test leaks nothing.
+ */
+static inline int relq_mmap_err(void *p, size_t len)
+{
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, len);
+	return 0;
+}
+
+/* A name unique to this process: "kst-<pid>-<tag><n>". */
+static inline void relq_unique_name(char name[RELQ_NAME_LEN], const char *tag)
+{
+	static unsigned int counter;
+
+	snprintf(name, RELQ_NAME_LEN, "kst-%d-%s%u", (int)getpid(), tag,
+		 counter++);
+}
+
+static inline int relq_create_raw(int ctl, struct relq_create *c)
+{
+	return relq_err(ioctl(ctl, RELQ_IOC_CREATE, c));
+}
+
+/* CREATE a channel with default owner and mode; 0 or an errno. */
+static inline int relq_create(int ctl, const char *name, __u64 capacity,
+			      __u32 max_msg, __u32 *id)
+{
+	struct relq_create c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.capacity = capacity;
+	c.max_msg = max_msg;
+	err = relq_create_raw(ctl, &c);
+	if (!err && id)
+		*id = c.id;
+	return err;
+}
+
+/* DESTROY a channel by name; 0 or an errno. */
+static inline int relq_destroy(int ctl, const char *name)
+{
+	struct relq_destroy d;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "%s", name);
+	return relq_err(ioctl(ctl, RELQ_IOC_DESTROY, &d));
+}
+
+/* LIST into @entries (may be NULL when @capacity is 0); 0 or an errno. */
+static inline int relq_list(int ctl, struct relq_list_entry *entries,
+			    __u32 capacity, __u32 *count)
+{
+	struct relq_list l;
+	int err;
+
+	memset(&l, 0, sizeof(l));
+	l.entries = (uintptr_t)entries;
+	l.capacity = capacity;
+	err = relq_err(ioctl(ctl, RELQ_IOC_LIST, &l));
+	if (!err && count)
+		*count = l.count;
+	return err;
+}
+
+/* The number of live channels, or -1 if LIST failed. */
+static inline long relq_list_count(int ctl)
+{
+	__u32 count;
+
+	return relq_list(ctl, NULL, 0, &count) ? -1 : (long)count;
+}
+
+/* Whether LIST shows a channel named @name (and its id in @id). */
+static inline bool relq_list_has(int ctl, const char *name, __u32 *id)
+{
+	struct relq_list_entry *e;
+	__u32 count, i;
+	bool found = false;
+
+	if (relq_list(ctl, NULL, 0, &count) || !count)
+		return false;
+	e = calloc(count, sizeof(*e));
+	if (!e)
+		return false;
+	if (!relq_list(ctl, e, count, &count)) {
+		for (i = 0; i < count && !found; i++) {
+			if (!strncmp(e[i].name, name, RELQ_NAME_LEN)) {
+				found = true;
+				if (id)
+					*id = e[i].id;
+			}
+		}
+	}
+	free(e);
+	return found;
+}
+
+static inline void relq_channel_path(char *path, size_t size, const char *name)
+{
+	snprintf(path, size, RELQ_CHANNEL_DIR "/%.*s", RELQ_NAME_LEN - 1, name);
+}
+
+/* open() /dev/relq/<name>; the fd, or -1 with errno set. */
+static inline int relq_open(const char *name, int flags)
+{
+	char path[64];
+
+	relq_channel_path(path, sizeof(path), name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* Whether the node /dev/relq/<name> exists. */
+static inline bool relq_node_exists(const char *name)
+{
+	char path[64];
+	struct stat st;
+
+	relq_channel_path(path, sizeof(path), name);
+	return !stat(path, &st);
+}
+
+/* INFO with the current layout; 0 or an errno. */
+static inline int relq_info(int fd, struct relq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return relq_err(ioctl(fd, RELQ_IOC_INFO, info));
+}
+
+/* FIONREAD on a channel: the next message's size, or -1. */
+static inline int relq_fionread(int fd)
+{
+	int n = -1;
+
+	if (ioctl(fd, FIONREAD, &n))
+		return -1;
+	return n;
+}
+
+/* The "major:minor" of /sys/class/relq/<name>/dev; 0 or an errno. */
+static inline int relq_sysfs_devt(const char *name, unsigned int *maj,
+				  unsigned int *min)
+{
+	char path[300];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), RELQ_SYSFS_CLASS "/%.255s/dev", name);
+	f = fopen(path, "re");
+	if (!f)
+		return errno;
+	ret = fscanf(f, "%u:%u", maj, min);
+	fclose(f);
+	return ret == 2 ? 0 : EINVAL;
+}
+
+/* Fill @len bytes with RELQ_FILL. */
+static inline void relq_fill(void *buf, size_t len)
+{
+	memset(buf, RELQ_FILL, len);
+}
+
+/* Whether all @len bytes are still RELQ_FILL. */
+static inline bool relq_is_fill(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != RELQ_FILL)
+			return false;
+	return true;
+}
+
+/* Whether all @len bytes are zero. */
+static inline bool relq_is_zero(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Whether a name field is NUL-terminated and zero-padded: the bytes from
+ * its terminator to the end of the field are all zero.
+ */
+static inline bool relq_name_padded(const char name[RELQ_NAME_LEN])
+{
+	size_t len = strnlen(name, RELQ_NAME_LEN);
+
+	return len < RELQ_NAME_LEN && relq_is_zero(name + len, RELQ_NAME_LEN - len);
+}
+
+/* A deterministic payload: byte i of message @seq. */
+static inline unsigned char relq_pattern(unsigned int seq, size_t i)
+{
+	return (unsigned char)(seq * 131 + i * 7 + 1);
+}
+
+static inline void relq_fill_pattern(void *buf, size_t len, unsigned int seq)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = relq_pattern(seq, i);
+}
+
+static inline bool relq_check_pattern(const void *buf, size_t len,
+				      unsigned int seq)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != relq_pattern(seq, i))
+			return false;
+	return true;
+}
+
+static inline size_t relq_guard_span(size_t len)
+{
+	size_t pg = relq_page_size();
+	size_t data = (len + pg - 1) / pg * pg;
+
+	return data ? data : pg;
+}
+
+/*
+ * @len bytes of read-write memory that end exactly where a PROT_NONE
+ * page begins, so touching the byte after them faults; NULL on failure.
+ * The contents start zeroed. Free with relq_guard_free(p, len).
+ */
+static inline void *relq_guard_alloc(size_t len)
+{
+	size_t pg = relq_page_size(), data = relq_guard_span(len);
+	char *base;
+
+	base = mmap(NULL, data + pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mprotect(base + data, pg, PROT_NONE)) {
+		munmap(base, data + pg);
+		return NULL;
+	}
+	return base + data - len;
+}
+
+static inline void relq_guard_free(void *p, size_t len)
+{
+	size_t data = relq_guard_span(len);
+
+	if (p)
+		munmap((char *)p + len - data, data + relq_page_size());
+}
+
+/* Read module parameter @param as a number; 0 or an errno. */
+static inline int relq_param_read(const char *param, unsigned long long *val)
+{
+	char path[96], buf[32];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0) {
+		err = n ? errno : EINVAL;
+	} else {
+		buf[n] = '\0';
+		*val = strtoull(buf, NULL, 0);
+	}
+	close(fd);
+	return err;
+}
+
+/* Write @val to module parameter @param in one write(); 0 or an errno. */
+static inline int relq_param_write(const char *param, const char *val)
+{
+	char path[96];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != strlen(val))
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+static inline int relq_param_write_ull(const char *param, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu\n", v);
+	return relq_param_write(param, buf);
+}
+
+/*
+ * A consistent snapshot of the status page: retry until the sequence
+ * count is even and unchanged around the copy. False if the page never
+ * settled.
+ */
+static inline bool relq_status_snapshot(const struct relq_status *page,
+					struct relq_status *out)
+{
+	unsigned int seq1, seq2, tries;
+
+	for (tries = 0; tries < 1000000; tries++) {
+		seq1 = __atomic_load_n(&page->seq, __ATOMIC_ACQUIRE);
+		if (seq1 & 1)
+			continue;
+		memcpy(out, page, sizeof(*out));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		seq2 = __atomic_load_n(&page->seq, __ATOMIC_RELAXED);
+		if (seq1 == seq2) {
+			out->seq = seq1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Monotonic time in milliseconds. */
+static inline long long relq_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 #endif /* _RELQ_TEST_H */
