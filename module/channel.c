@@ -13,6 +13,7 @@
 #include "relq_internal.h"
 
 #include <linux/export.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -366,10 +367,69 @@ static long relq_ioctl_fionread(struct file *file, void __user *arg)
 	return put_user(next, (int __user *)arg);
 }
 
-/* INFO and FIONREAD report metadata only: they need no access mode. */
+/**
+ * relq_is_channel_file() - whether @file is an open relq channel
+ * @file: any file, or NULL
+ *
+ * A file's type is its f_op: nothing else about a caller's fd is trusted.
+ *
+ * Return: true for a relq channel file.
+ */
+bool relq_is_channel_file(const struct file *file)
+{
+	return file && file->f_op == &relq_channel_fops;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_is_channel_file);
+
+static long relq_ioctl_link(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	struct relq_link link;
+	struct file *lower;
+	int ret;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	if (copy_from_user(&link, arg, sizeof(link)))
+		return -EFAULT;
+	if (link.flags || link.reserved)
+		return -EINVAL;
+	/* Our own reference to the file, never the fd number. */
+	lower = fget(link.fd);
+	if (!lower)
+		return -EBADF;
+	if (!relq_is_channel_file(lower))
+		ret = -EINVAL;
+	else if (!(lower->f_mode & FMODE_WRITE))
+		ret = -EBADF;
+	else if (relq_file_channel(lower) == ch)
+		ret = -ELOOP;
+	else
+		ret = relq_channel_link(ch, lower);
+	if (ret)
+		fput(lower);
+	return ret;
+}
+
+static long relq_ioctl_unlink(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	return relq_channel_unlink(ch);
+}
+
+/*
+ * INFO and FIONREAD report metadata only: they need no access mode.
+ * LINK and UNLINK change where the channel's messages go: FMODE_WRITE.
+ */
 VISIBLE_IF_KUNIT const struct relq_ioctl_desc relq_channel_cmds[] = {
 	{ RELQ_IOC_INFO, 0, 0, false, relq_ioctl_info },
 	{ FIONREAD, sizeof(int), 0, false, relq_ioctl_fionread },
+	{ RELQ_IOC_LINK, sizeof(struct relq_link), FMODE_WRITE, false,
+	  relq_ioctl_link },
+	{ RELQ_IOC_UNLINK, 0, FMODE_WRITE, false, relq_ioctl_unlink },
 };
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_cmds);
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -403,6 +463,7 @@ static int relq_channel_open(struct inode *inode, struct file *file)
 	}
 	rf->ch = ch;
 	file->private_data = rf;
+	atomic_long_inc(&relq_nr_open);
 	stream_open(inode, file);
 	/* read_iter and write_iter honour IOCB_NOWAIT. */
 	file->f_mode |= FMODE_NOWAIT;
@@ -415,6 +476,7 @@ static int relq_channel_release(struct inode *inode, struct file *file)
 
 	relq_channel_put(rf->ch);
 	kfree(rf);
+	atomic_long_dec(&relq_nr_open);
 	return 0;
 }
 

@@ -20,6 +20,9 @@
 #include <linux/stddef.h>
 
 /* Global limits: written only through relq_param_set(), read with READ_ONCE(). */
+/* Open channel files, for the debugfs counters. */
+atomic_long_t relq_nr_open = ATOMIC_LONG_INIT(0);
+
 unsigned int relq_max_channels = 64;
 unsigned int relq_max_capacity = 1U << 20;
 unsigned int relq_max_msg_size = 64U << 10;
@@ -83,6 +86,7 @@ static void __init relq_check_uapi(void)
 	BUILD_BUG_ON(sizeof(struct relq_info) != RELQ_INFO_SIZE_VER1);
 	BUILD_BUG_ON(offsetofend(struct relq_info, received) != RELQ_INFO_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct relq_status) != 40);
+	BUILD_BUG_ON(sizeof(struct relq_link) != 16);
 	BUILD_BUG_ON(sizeof(struct relq_status) > PAGE_SIZE);
 	BUILD_BUG_ON(RELQ_STATE_LIVE != RELQ_LIVE || RELQ_STATE_DEAD != RELQ_DEAD);
 }
@@ -98,6 +102,7 @@ static int __init relq_init(void)
 	ret = relq_control_init();
 	if (ret)
 		goto out_registry;
+	relq_debugfs_init();
 	return 0;
 
 out_registry:
@@ -107,6 +112,7 @@ out_registry:
 
 static void __exit relq_exit(void)
 {
+	relq_debugfs_exit();
 	relq_control_exit();
 	relq_registry_exit();
 }

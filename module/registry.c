@@ -14,6 +14,7 @@
 
 #include <linux/cred.h>
 #include <linux/export.h>
+#include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -26,8 +27,9 @@
 
 /*
  * relq_registry_lock protects relq_channel_list, relq_nr_channels,
- * relq_next_id, every update of relq_channels and the adding and removal
- * of channel devices (so a name is never half-registered).
+ * relq_next_id, every update of relq_channels, the adding and removal of
+ * channel devices (so a name is never half-registered) and the link graph
+ * (every channel's lower_file), so LINKs cannot race into a cycle.
  */
 static DEFINE_MUTEX(relq_registry_lock);
 static LIST_HEAD(relq_channel_list);
@@ -151,6 +153,15 @@ static char *relq_channel_devnode(RELQ_CONST_DEV struct device *dev,
 	return kasprintf(GFP_KERNEL, "relq/%s", ch->name);
 }
 
+/* Tell udev whether CREATE chose the access (then a rule keeps it). */
+static int relq_channel_uevent(RELQ_CONST_DEV struct device *dev,
+			       struct kobj_uevent_env *env)
+{
+	struct relq_channel *ch = to_relq_channel(dev);
+
+	return add_uevent_var(env, "RELQ_DEFAULT_ACCESS=%d", !ch->explicit_access);
+}
+
 static void relq_channel_dev_release(struct device *dev)
 {
 	struct relq_channel *ch = to_relq_channel(dev);
@@ -201,6 +212,7 @@ ATTRIBUTE_GROUPS(relq_channel);
 static const struct device_type relq_channel_type = {
 	.name		= "relq_channel",
 	.devnode	= relq_channel_devnode,
+	.uevent		= relq_channel_uevent,
 	.release	= relq_channel_dev_release,
 };
 
@@ -264,6 +276,7 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 	ch->mode = (c->flags & RELQ_CREATE_MODE) ? c->mode : 0600;
 	ch->uid = uid;
 	ch->gid = gid;
+	ch->explicit_access = c->flags & RELQ_CREATE_FLAGS;
 	INIT_LIST_HEAD(&ch->node);
 	mutex_init(&ch->rlock);
 	mutex_init(&ch->wlock);
@@ -383,11 +396,109 @@ int relq_channel_create(const struct relq_create *c,
 	return ret;
 }
 
+/* The channel behind a linked file; the file keeps it alive. */
+static struct relq_channel *relq_lower_of(const struct relq_channel *ch)
+	__must_hold(&relq_registry_lock)
+{
+	struct relq_file *rf;
+
+	lockdep_assert_held(&relq_registry_lock);
+	if (!ch->lower_file)
+		return NULL;
+	rf = ch->lower_file->private_data;
+	return rf->ch;
+}
+
+/* Channels on the longest chain of links above @ch, @ch excluded. */
+static unsigned int relq_height_above_locked(const struct relq_channel *ch,
+					     unsigned int budget)
+	__must_hold(&relq_registry_lock)
+{
+	struct relq_channel *up;
+	unsigned int best = 0, h;
+
+	lockdep_assert_held(&relq_registry_lock);
+	if (!budget)
+		return 0;
+	list_for_each_entry(up, &relq_channel_list, node) {
+		if (relq_lower_of(up) != ch)
+			continue;
+		h = 1 + relq_height_above_locked(up, budget - 1);
+		best = max(best, h);
+	}
+	return best;
+}
+
+/**
+ * relq_channel_link() - link @upper to the channel behind @lower_file
+ * @upper: a channel
+ * @lower_file: a channel file open for writing; on success relq keeps
+ *	this reference, on failure the caller still owns it
+ *
+ * Checked under relq_registry_lock, so concurrent LINKs cannot build a
+ * cycle or exceed %RELQ_MAX_STACK_DEPTH.
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0; -ELOOP if the link would close a cycle; -EBUSY if @upper is
+ * already linked; -ENODEV if either channel is not live; -EMLINK if the
+ * chain would hold more than %RELQ_MAX_STACK_DEPTH channels.
+ */
+int relq_channel_link(struct relq_channel *upper, struct file *lower_file)
+{
+	struct relq_file *rf = lower_file->private_data;
+	struct relq_channel *lower = rf->ch, *p;
+	unsigned int below = 0;
+
+	guard(mutex)(&relq_registry_lock);
+	if (READ_ONCE(upper->state) != RELQ_LIVE)
+		return -ENODEV;
+	if (upper->lower_file)
+		return -EBUSY;
+	if (READ_ONCE(lower->state) != RELQ_LIVE)
+		return -ENODEV;
+	for (p = lower; p; p = relq_lower_of(p)) {
+		if (p == upper)
+			return -ELOOP;
+		below++;
+	}
+	if (1 + below + relq_height_above_locked(upper, RELQ_MAX_STACK_DEPTH) >
+	    RELQ_MAX_STACK_DEPTH)
+		return -EMLINK;
+	upper->lower_file = lower_file;
+	return 0;
+}
+
+/**
+ * relq_channel_unlink() - drop @upper's link
+ * @upper: a channel
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0, or -ENOENT if @upper is not linked.
+ */
+int relq_channel_unlink(struct relq_channel *upper)
+{
+	struct file *lower_file;
+
+	scoped_guard(mutex, &relq_registry_lock) {
+		lower_file = upper->lower_file;
+		upper->lower_file = NULL;
+	}
+	if (!lower_file)
+		return -ENOENT;
+	fput(lower_file);
+	return 0;
+}
+
 /* Unpublish @ch, remove its node, wake everyone; drop the registry ref. */
 static void relq_channel_kill_locked(struct relq_channel *ch)
 	__must_hold(&relq_registry_lock)
 {
 	lockdep_assert_held(&relq_registry_lock);
+	if (ch->lower_file) {
+		/* The final put is deferred (task work), never run under us. */
+		fput(ch->lower_file);
+		ch->lower_file = NULL;
+	}
 	list_del_init(&ch->node);
 	relq_nr_channels--;
 	xa_erase(&relq_channels, ch->id);
@@ -450,6 +561,25 @@ int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
 	}
 	*count = n;
 	return 0;
+}
+
+/**
+ * relq_registry_counters() - live channels and queued messages
+ * @channels: out: live channels
+ * @queued: out: messages queued in them
+ *
+ * Context: process context; takes relq_registry_lock.
+ */
+void relq_registry_counters(unsigned int *channels, u64 *queued)
+{
+	struct relq_channel *ch;
+	u64 n = 0;
+
+	guard(mutex)(&relq_registry_lock);
+	list_for_each_entry(ch, &relq_channel_list, node)
+		n += READ_ONCE(ch->ring.depth);
+	*channels = relq_nr_channels;
+	*queued = n;
 }
 
 /**

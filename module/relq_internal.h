@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/compiler_types.h>
 #include <linux/device.h>
@@ -95,7 +96,10 @@ enum relq_state {
  * @mode: node permission bits
  * @uid: node owner
  * @gid: node group
+ * @explicit_access: CREATE gave an owner, group or mode (udev keeps them)
  * @node: entry in relq_channel_list, protected by relq_registry_lock
+ * @lower_file: the lower channel's file after LINK (relq's own reference),
+ *	protected by relq_registry_lock
  * @dev: the channel's device; its release frees the channel
  * @cdev: the channel's char device
  * @rlock: serialises readers, so messages leave in order; protects the
@@ -124,7 +128,9 @@ struct relq_channel {
 	umode_t mode;
 	kuid_t uid;
 	kgid_t gid;
+	bool explicit_access;
 	struct list_head node;
+	struct file *lower_file;
 	struct device dev;
 	struct cdev cdev;
 	struct mutex rlock;	/* serialises readers; protects the ring head */
@@ -166,6 +172,7 @@ struct relq_ioctl_desc {
 };
 
 /* main.c: limits, read locklessly with READ_ONCE() */
+extern atomic_long_t relq_nr_open;
 extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
 extern unsigned int relq_max_msg_size;
@@ -190,11 +197,15 @@ int relq_channel_destroy(const char *name);
 int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
 			  u32 *count);
 struct relq_channel *relq_channel_lookup(unsigned int minor);
+int relq_channel_link(struct relq_channel *upper, struct file *lower_file);
+int relq_channel_unlink(struct relq_channel *upper);
+void relq_registry_counters(unsigned int *channels, u64 *queued);
 void relq_channel_put(struct relq_channel *ch);
 int relq_state_transition(enum relq_state from, enum relq_state to);
 
 /* channel.c */
 extern const struct file_operations relq_channel_fops;
+bool relq_is_channel_file(const struct file *file);
 int relq_info_fetch(struct relq_info __user *uinfo, u32 *usize);
 int relq_info_put(struct relq_info __user *uinfo, u32 usize,
 		  const struct relq_info *info);
@@ -211,6 +222,10 @@ size_t relq_ring_copy_out(const struct relq_ring *r, struct iov_iter *to,
 			  u32 len);
 void relq_ring_commit(struct relq_ring *r, u32 len);
 void relq_ring_consume(struct relq_ring *r);
+
+/* debugfs.c */
+void relq_debugfs_init(void);
+void relq_debugfs_exit(void);
 
 /* shared by the two ioctl dispatchers */
 long relq_ioctl_dispatch(const struct relq_ioctl_desc *table, size_t n,

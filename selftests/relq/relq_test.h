@@ -423,4 +423,11 @@ static inline long long relq_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The commands a channel fd accepts (the ENOTTY sweeps skip them). */
+static inline int relq_is_channel_cmd(unsigned long cmd)
+{
+	return cmd == RELQ_IOC_INFO || cmd == RELQ_IOC_LINK ||
+	       cmd == RELQ_IOC_UNLINK;
+}
+
 #endif /* _RELQ_TEST_H */

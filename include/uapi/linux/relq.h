@@ -197,6 +197,26 @@ struct relq_status {
 	__aligned_u64 bytes;
 };
 
+/* Most channels in one chain of links, the top one included. */
+#define RELQ_MAX_STACK_DEPTH	4
+
+/**
+ * struct relq_link - argument of %RELQ_IOC_LINK
+ * @fd: an fd of the lower channel, open for writing
+ * @flags: must be zero
+ * @reserved: must be zero
+ *
+ * Links the channel the ioctl is issued on (the upper) to a lower
+ * channel. relq keeps its own reference to the lower channel's open file,
+ * never the fd number, so the caller may close @fd at once; the reference
+ * goes with %RELQ_IOC_UNLINK or the upper's destruction.
+ */
+struct relq_link {
+	__s32 fd;
+	__u32 flags;
+	__aligned_u64 reserved;
+};
+
 /* Control commands (/dev/relq-control; CAP_SYS_ADMIN of the opener). */
 #define RELQ_IOC_CREATE		_IOWR(RELQ_IOC_MAGIC, 0x00, struct relq_create)
 #define RELQ_IOC_DESTROY	_IOW(RELQ_IOC_MAGIC, 0x01, struct relq_destroy)
@@ -204,5 +224,7 @@ struct relq_status {
 
 /* Channel commands (/dev/relq/<name>). */
 #define RELQ_IOC_INFO		_IO(RELQ_IOC_MAGIC, 0x40)
+#define RELQ_IOC_LINK		_IOW(RELQ_IOC_MAGIC, 0x41, struct relq_link)
+#define RELQ_IOC_UNLINK		_IO(RELQ_IOC_MAGIC, 0x42)
 
 #endif /* _UAPI_LINUX_RELQ_H */

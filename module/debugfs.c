@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * relq's debugfs directory, /sys/kernel/debug/relq/. debugfs itself is
+ * mounted 0700 (root only); relq's files are 0400 on top of that.
+ *
+ * counters (0400): open channel files, live channels and queued
+ * messages, so tests can see that every open was released and every
+ * channel freed. The production module has no writable debugfs file.
+ */
+#include "relq_internal.h"
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+static struct dentry *relq_debugfs_dir;
+
+static int relq_counters_show(struct seq_file *m, void *unused)
+{
+	unsigned int channels;
+	u64 queued;
+
+	relq_registry_counters(&channels, &queued);
+	seq_printf(m, "open_files %ld\n", atomic_long_read(&relq_nr_open));
+	seq_printf(m, "live_channels %u\n", channels);
+	seq_printf(m, "queued_messages %llu\n", queued);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(relq_counters);
+
+/**
+ * relq_debugfs_init() - create /sys/kernel/debug/relq/
+ *
+ * debugfs is optional: failures are ignored, as debugfs intends.
+ *
+ * Context: module init.
+ */
+void relq_debugfs_init(void)
+{
+	relq_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("counters", 0400, relq_debugfs_dir, NULL,
+			    &relq_counters_fops);
+}
+
+/**
+ * relq_debugfs_exit() - remove /sys/kernel/debug/relq/
+ *
+ * Context: module exit.
+ */
+void relq_debugfs_exit(void)
+{
+	debugfs_remove_recursive(relq_debugfs_dir);
+}
