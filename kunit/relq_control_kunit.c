@@ -14,6 +14,7 @@
 #include <linux/ioctl.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include <asm/ioctls.h>
 
@@ -103,6 +104,8 @@ static const struct relq_cmd_expect relq_documented_cmds[] = {
 	{ RELQ_IOC_LIST, sizeof(struct relq_list), _IOC_READ | _IOC_WRITE,
 	  FMODE_READ, true },
 	{ RELQ_IOC_INFO, 0, _IOC_NONE, 0, false },
+	{ RELQ_IOC_LINK, sizeof(struct relq_link), _IOC_WRITE, FMODE_WRITE, false },
+	{ RELQ_IOC_UNLINK, 0, _IOC_NONE, FMODE_WRITE, false },
 };
 
 static void relq_check_table(struct kunit *test, const struct relq_ioctl_desc *t,
@@ -144,7 +147,7 @@ static void relq_check_table(struct kunit *test, const struct relq_ioctl_desc *t
 static void relq_control_t_ioc_5_command_tables(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, relq_control_ncmds, 3);
-	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 2);
+	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 4);
 	relq_check_table(test, relq_control_cmds, relq_control_ncmds);
 	relq_check_table(test, relq_channel_cmds, relq_channel_ncmds);
 }
@@ -166,11 +169,33 @@ static void relq_control_t_devobj_4_cross_kind_enotty(struct kunit *test)
 				-ENOTTY);
 }
 
+/* T-HDL-4: a file is a relq channel only if its f_op says so. */
+static const struct file_operations relq_foreign_fops = {
+	.owner = THIS_MODULE,
+};
+
+static void relq_control_t_hdl_4_is_channel_file(struct kunit *test)
+{
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->f_op = &relq_channel_fops;
+	KUNIT_EXPECT_TRUE(test, relq_is_channel_file(f));
+	f->f_op = relq_control_dev.fops;
+	KUNIT_EXPECT_FALSE(test, relq_is_channel_file(f));
+	f->f_op = &relq_foreign_fops;
+	KUNIT_EXPECT_FALSE(test, relq_is_channel_file(f));
+	f->f_op = NULL;
+	KUNIT_EXPECT_FALSE(test, relq_is_channel_file(f));
+	KUNIT_EXPECT_FALSE(test, relq_is_channel_file(NULL));
+}
+
 static struct kunit_case relq_control_cases[] = {
 	KUNIT_CASE(relq_control_t_sec_1_default_mode),
 	KUNIT_CASE(relq_control_t_ioc_1_unknown_enotty),
 	KUNIT_CASE(relq_control_t_ioc_5_command_tables),
 	KUNIT_CASE(relq_control_t_devobj_4_cross_kind_enotty),
+	KUNIT_CASE(relq_control_t_hdl_4_is_channel_file),
 	{}
 };
 

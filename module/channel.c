@@ -491,3 +491,4 @@ const struct file_operations relq_channel_fops = {
 	.unlocked_ioctl	= relq_channel_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_fops);

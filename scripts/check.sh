@@ -78,7 +78,8 @@ build_sparse() { # C=2: sparse over every file
 ksrc=
 sources() {
 	git -C "$RELQ_TOP" ls-files -co --exclude-standard \
-		'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' 'selftests/relq/*.[ch]'
+		'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' 'selftests/relq/*.[ch]' \
+		'tools/*.[ch]'
 }
 checkpatch() {
 	local files out bad
@@ -146,6 +147,7 @@ lint() {
 	tap_step t_err_4_kernel_doc kerneldoc
 	tap_step t_str_5_no_unsafe_string_functions banned_strings
 	tap_step t_dv_8_splat_scanner_selftest python3 "$RELQ_TOP/scripts/splat_scan.py" --self-test
+	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
 	tap_step t_ioc_3_uapi_layout uapi_layout
 	tap_step t_doc_3_errno_table python3 "$RELQ_TOP/scripts/errno_table.py"
 	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests"
@@ -165,7 +167,7 @@ vm_target() {
 		return 1
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
-		bash "$RELQ_TOP/scripts/guest-suite.sh" "$RELQ_TOP/.build/$t" \
+		env RELQCTL="$RELQ_TOP/.build/relqctl" bash "$RELQ_TOP/scripts/guest-suite.sh" "$RELQ_TOP/.build/$t" \
 		"$RELQ_TOP/.build/selftests" "${TESTS:-}" "$RELQ_TOP/.build/selftests32" \
 		> "$out/vm.out" 2>&1
 	rc=$?

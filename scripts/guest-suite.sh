@@ -76,6 +76,29 @@ for t in "$stdir"/relq_*_test ${stdir32:+"$stdir32"/relq_*_test}; do
 	echo "relq suite: $name exited $?"
 done
 
+# T-INST-2/3: node permissions without a rule and under a real udevd.
+if [ -z "$filter" ] || [ "$filter" = udev ]; then
+	echo "relq suite: running relq_udev_test.sh"
+	RELQCTL=${RELQCTL:-} bash "$RELQ_TOP/selftests/relq/relq_udev_test.sh" \
+		> "$out/kselftest-relq_udev_test.tap" 2>&1
+	echo "relq suite: relq_udev_test.sh exited $?"
+fi
+
+# T-OBJ-3: an open relq file pins the module; after the close rmmod works.
+rmmod_refused_while_open() {
+	local rc
+	"$RELQCTL" create objthree >/dev/null || return 1
+	exec 3<>/dev/relq/objthree
+	rmmod relq 2>/dev/null
+	rc=$?
+	exec 3>&-
+	"$RELQCTL" destroy objthree || return 1
+	[ $rc -ne 0 ] && grep -q '^relq ' /proc/modules
+}
+if [ -n "${RELQCTL:-}" ]; then
+	step t_obj_3_rmmod_refused_while_open rmmod_refused_while_open
+fi
+
 # T-DV-6: unload cleanly, and the nodes go with the module.
 step t_dv_6_rmmod rmmod relq
 step t_dv_6_nodes_gone relq_gone

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# T-INST-2 and T-INST-3: relq's node permissions with no udev rule (the
+# kernel defaults) and under a real systemd-udevd running the shipped
+# udev/60-relq.rules. Needs root, relq.ko loaded and RELQCTL pointing at
+# relqctl; prints TAP. Exit 4 (KSFT_SKIP) when it cannot run.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+rules=${RELQ_RULES:-$here/../../udev/60-relq.rules}
+relqctl=${RELQCTL:-relqctl}
+udevd=
+for c in /lib/systemd/systemd-udevd /usr/lib/systemd/systemd-udevd; do
+	[ -x "$c" ] && udevd=$c && break
+done
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $1"; }
+skip_all() { echo "1..0 # SKIP $1"; exit 4; }
+check() { # check NAME EXPECTED PATH: "mode uid gid" of PATH
+	local got
+	got=$(stat -c '%a %u %g' "$3" 2>&1)
+	if [ "$got" = "$2" ]; then
+		ok "$1"
+	else
+		echo "# $3: expected '$2', got '$got'"
+		not_ok "$1"
+	fi
+}
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -e /dev/relq-control ] || skip_all "relq.ko is not loaded"
+command -v "$relqctl" >/dev/null || skip_all "relqctl not found (set RELQCTL)"
+[ -n "$udevd" ] || skip_all "systemd-udevd is not installed"
+[ -f "$rules" ] || skip_all "no rule file $rules"
+if [ -e /run/udev/control ] || pgrep -x systemd-udevd >/dev/null; then
+	skip_all "a udevd is already running"
+fi
+
+getent group relq >/dev/null || groupadd -r relq || skip_all "cannot add group relq"
+relq_gid=$(getent group relq | cut -d: -f3)
+rm -f /etc/udev/rules.d/60-relq.rules
+"$relqctl" destroy udev-def 2>/dev/null
+"$relqctl" destroy udev-exp 2>/dev/null
+
+echo "TAP version 13"
+echo "1..10"
+
+# T-INST-2: no rule, no udevd: the kernel's defaults.
+"$relqctl" create udev-def >/dev/null || echo "# create udev-def failed"
+"$relqctl" create udev-exp --mode 0640 --gid 4242 >/dev/null || echo "# create udev-exp failed"
+check t_inst_2_no_rule_default_channel "600 0 0" /dev/relq/udev-def
+check t_inst_2_no_rule_explicit_channel "640 0 4242" /dev/relq/udev-exp
+check t_inst_2_no_rule_control "600 0 0" /dev/relq-control
+
+# T-INST-3: the shipped rule under a real udevd.
+mkdir -p /etc/udev/rules.d /run/udev
+install -m 0644 "$rules" /etc/udev/rules.d/60-relq.rules
+"$udevd" --daemon >/dev/null 2>&1 || echo "# udevd did not start"
+udevadm control --reload
+udevadm trigger --action=add --subsystem-match=relq
+udevadm trigger --action=add --subsystem-match=misc --sysname-match=relq-control
+udevadm settle --timeout=30
+check t_inst_3_rule_default_channel "660 0 $relq_gid" /dev/relq/udev-def
+check t_inst_3_rule_explicit_channel "640 0 4242" /dev/relq/udev-exp
+check t_inst_3_rule_control "600 0 0" /dev/relq-control
+
+# A channel created while udevd runs gets the rule at once (after settle).
+"$relqctl" destroy udev-def >/dev/null
+"$relqctl" create udev-def >/dev/null
+udevadm settle --timeout=30
+check t_inst_3_rule_new_channel "660 0 $relq_gid" /dev/relq/udev-def
+
+# Rule removed: re-created channels are back to the kernel's defaults.
+rm -f /etc/udev/rules.d/60-relq.rules
+udevadm control --reload
+"$relqctl" destroy udev-def >/dev/null
+"$relqctl" destroy udev-exp >/dev/null
+"$relqctl" create udev-def >/dev/null
+"$relqctl" create udev-exp --mode 0640 --gid 4242 >/dev/null
+udevadm settle --timeout=30
+check t_inst_3_rule_removed_default_channel "600 0 0" /dev/relq/udev-def
+check t_inst_3_rule_removed_explicit_channel "640 0 4242" /dev/relq/udev-exp
+
+# No relq node is writable by others, whatever udev did.
+if find /dev/relq /dev/relq-control -perm -0002 | grep -q .; then
+	not_ok t_inst_3_no_world_writable_node
+else
+	ok t_inst_3_no_world_writable_node
+fi
+
+udevadm control --exit
+"$relqctl" destroy udev-def >/dev/null
+"$relqctl" destroy udev-exp >/dev/null
+exit $failed
