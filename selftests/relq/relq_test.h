@@ -27,6 +27,8 @@
 #define RELQ_CHANNEL_DIR	"/dev/relq"
 #define RELQ_SYSFS_CLASS	"/sys/class/relq"
 #define RELQ_PARAM_DIR		"/sys/module/relq/parameters"
+#define RELQ_DEBUGFS_DIR	"/sys/kernel/debug/relq"
+#define RELQ_COUNTERS_PATH	RELQ_DEBUGFS_DIR "/counters"
 
 /* The byte every output buffer is prefilled with. */
 #define RELQ_FILL		0xA5
@@ -428,6 +430,68 @@ static inline int relq_is_channel_cmd(unsigned long cmd)
 {
 	return cmd == RELQ_IOC_INFO || cmd == RELQ_IOC_LINK ||
 	       cmd == RELQ_IOC_UNLINK;
+}
+
+/* LINK the channel of @upper to the channel behind @lower; 0 or an errno. */
+static inline int relq_link(int upper, int lower)
+{
+	struct relq_link l;
+
+	memset(&l, 0, sizeof(l));
+	l.fd = lower;
+	return relq_err(ioctl(upper, RELQ_IOC_LINK, &l));
+}
+
+/* UNLINK the channel of @upper; 0 or an errno. */
+static inline int relq_unlink(int upper)
+{
+	return relq_err(ioctl(upper, RELQ_IOC_UNLINK, 0));
+}
+
+/* relq's debugfs counters (-1 where the file lacks a line). */
+struct relq_counters {
+	long long open_files;
+	long long live_channels;
+	long long queued_messages;
+};
+
+/*
+ * Read RELQ_COUNTERS_PATH ("open_files N", "live_channels N",
+ * "queued_messages N", one a line); 0 or an errno (ENOENT without
+ * debugfs or without relq's directory, EINVAL for a line missing).
+ */
+static inline int relq_counters_read(struct relq_counters *c)
+{
+	char key[32];
+	long long v;
+	FILE *f;
+
+	c->open_files = -1;
+	c->live_channels = -1;
+	c->queued_messages = -1;
+	f = fopen(RELQ_COUNTERS_PATH, "re");
+	if (!f)
+		return errno;
+	while (fscanf(f, "%31s %lld", key, &v) == 2) {
+		if (!strcmp(key, "open_files"))
+			c->open_files = v;
+		else if (!strcmp(key, "live_channels"))
+			c->live_channels = v;
+		else if (!strcmp(key, "queued_messages"))
+			c->queued_messages = v;
+	}
+	fclose(f);
+	if (c->open_files < 0 || c->live_channels < 0 || c->queued_messages < 0)
+		return EINVAL;
+	return 0;
+}
+
+/* open_files from relq's debugfs counters, or -1 if unreadable. */
+static inline long long relq_open_files(void)
+{
+	struct relq_counters c;
+
+	return relq_counters_read(&c) ? -1 : c.open_files;
 }
 
 #endif /* _RELQ_TEST_H */
