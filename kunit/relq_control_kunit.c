@@ -106,6 +106,7 @@ static const struct relq_cmd_expect relq_documented_cmds[] = {
 	{ RELQ_IOC_INFO, 0, _IOC_NONE, 0, false },
 	{ RELQ_IOC_LINK, sizeof(struct relq_link), _IOC_WRITE, FMODE_WRITE, false },
 	{ RELQ_IOC_UNLINK, 0, _IOC_NONE, FMODE_WRITE, false },
+	{ RELQ_IOC_DRAIN, 0, _IOC_NONE, FMODE_WRITE, false },
 };
 
 static void relq_check_table(struct kunit *test, const struct relq_ioctl_desc *t,
@@ -147,7 +148,7 @@ static void relq_check_table(struct kunit *test, const struct relq_ioctl_desc *t
 static void relq_control_t_ioc_5_command_tables(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, relq_control_ncmds, 3);
-	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 4);
+	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 5);
 	relq_check_table(test, relq_control_cmds, relq_control_ncmds);
 	relq_check_table(test, relq_channel_cmds, relq_channel_ncmds);
 }

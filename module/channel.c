@@ -420,9 +420,54 @@ static long relq_ioctl_unlink(struct file *file, void __user *arg)
 	return relq_channel_unlink(ch);
 }
 
+/* DRAIN's wait condition, read locklessly and rechecked under the lock. */
+static bool relq_drained(const struct relq_channel *ch)
+{
+	return relq_channel_dead(ch) || !READ_ONCE(ch->ring.depth);
+}
+
+/*
+ * DRAIN waits until the queue is empty. It is one-at-a-time: the caller
+ * is claimed under the lock in the same step that checks for another,
+ * so a second concurrent DRAIN gets -EBUSY at once and the first one is
+ * never lost or overwritten (the "second IRP of the same type" lesson).
+ */
+static long relq_ioctl_drain(struct file *file, void __user *arg)
+{
+	struct relq_channel *ch = relq_file_channel(file);
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	long ret;
+
+	scoped_guard(spinlock, &ch->lock) {
+		if (ch->state != RELQ_LIVE)
+			ret = -ENODEV;
+		else if (ch->drainer)
+			ret = -EBUSY;
+		else if (!ch->ring.depth)
+			ret = 0;
+		else if (nonblock)
+			ret = -EAGAIN;
+		else
+			ret = 1;
+		if (ret == 1)
+			ch->drainer = true;
+	}
+	if (ret <= 0)
+		return ret;
+
+	ret = wait_event_interruptible(ch->wwait, relq_drained(ch));
+	scoped_guard(spinlock, &ch->lock) {
+		ch->drainer = false;
+		if (!ret && ch->state != RELQ_LIVE)
+			ret = -ENODEV;
+	}
+	return ret;
+}
+
 /*
  * INFO and FIONREAD report metadata only: they need no access mode.
- * LINK and UNLINK change where the channel's messages go: FMODE_WRITE.
+ * LINK and UNLINK change where the channel's messages go, and DRAIN waits
+ * on behalf of writers: FMODE_WRITE.
  */
 VISIBLE_IF_KUNIT const struct relq_ioctl_desc relq_channel_cmds[] = {
 	{ RELQ_IOC_INFO, 0, 0, false, relq_ioctl_info },
@@ -430,6 +475,7 @@ VISIBLE_IF_KUNIT const struct relq_ioctl_desc relq_channel_cmds[] = {
 	{ RELQ_IOC_LINK, sizeof(struct relq_link), FMODE_WRITE, false,
 	  relq_ioctl_link },
 	{ RELQ_IOC_UNLINK, 0, FMODE_WRITE, false, relq_ioctl_unlink },
+	{ RELQ_IOC_DRAIN, 0, FMODE_WRITE, false, relq_ioctl_drain },
 };
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_cmds);
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -106,9 +106,10 @@ enum relq_state {
  *	ring's head side (the oldest record) between peek and consume
  * @wlock: serialises writers, so messages enter in order; protects the
  *	ring's tail side (the free space being filled)
- * @lock: protects @state, @ring's indices and counters, @sent,
+ * @lock: protects @state, @drainer, @ring's indices and counters, @sent,
  *	@received and the status page
  * @state: see &enum relq_state
+ * @drainer: a DRAIN caller is waiting; a second one gets -EBUSY
  * @ring: the message queue
  * @sent: messages accepted
  * @received: messages delivered
@@ -137,6 +138,7 @@ struct relq_channel {
 	struct mutex wlock;	/* serialises writers; protects the ring tail */
 	spinlock_t lock;	/* protects state, ring indices, counters */
 	enum relq_state state;
+	bool drainer;
 	struct relq_ring ring;
 	u64 sent;
 	u64 received;

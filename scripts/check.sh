@@ -6,18 +6,19 @@
 #   2. lint: W=1 and sparse C=2 on the 6.12, 6.1 and debug trees,
 #      checkpatch --strict, kernel-doc -Wall, banned APIs, the splat
 #      scanner's self-test, the kselftest build
-#   3. debug kernel: KUnit + kselftests + splat scan (kmemleak included)
+#   3. debug kernel (KASAN, lockdep, ...): KUnit + kselftests + splat scan
+#      (kmemleak included); kcsan kernel (KCSAN, lockdep, ...): the same
 #   4. stock 6.12 and stock 6.1: kselftests + splat scan
 #   5. a per-target table and "N passed, N failed, N skipped"
 #
-# TARGETS="debug 6.12 6.1" picks the VM targets; TESTS=<substring> runs only
+# TARGETS="debug kcsan 6.12 6.1" picks the VM targets; TESTS=<substring> runs only
 # matching kselftests; --lint-only stops after step 2.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 lint_only=0
 [ "${1:-}" = --lint-only ] && lint_only=1
-targets=${TARGETS:-debug 6.12 6.1}
+targets=${TARGETS:-debug kcsan 6.12 6.1}
 res=$RELQ_TOP/results
 rm -rf "$res"
 mkdir -p "$res/host"
@@ -162,6 +163,11 @@ lint() {
 vm_target() {
 	local t=$1 out=$res/$1 rc splats
 	mkdir -p "$out"
+	# The lint stage built the three lint trees; other flavours build here.
+	case $t in
+	6.12|6.1|debug) ;;
+	*) "$RELQ_TOP/scripts/build-module.sh" "$t" > "$out/build.log" 2>&1 ;;
+	esac
 	if [ ! -f "$RELQ_TOP/.build/$t/relq.ko" ]; then
 		printf 'TAP version 13\n1..1\nnot ok 1 build_relq_%s\n' "$t" > "$out/vm.tap"
 		return 1
@@ -196,8 +202,13 @@ vm_target() {
 stage deps bash "$RELQ_TOP/scripts/deps.sh" || relq_die "dependency install failed"
 ksrc=$(stage ksrc "$RELQ_TOP/scripts/ksrc.sh") || relq_die "no kernel source"
 # The debug tree is a lint target too, so it is always built (or reused).
-stage debug-kernel "$RELQ_TOP/scripts/build-kernel.sh" > /dev/null ||
+stage debug-kernel "$RELQ_TOP/scripts/build-kernel.sh" debug > /dev/null ||
 	relq_die "debug kernel build failed"
+case " $targets " in
+*" kcsan "*)
+	stage kcsan-kernel "$RELQ_TOP/scripts/build-kernel.sh" kcsan > /dev/null ||
+		relq_die "kcsan kernel build failed" ;;
+esac
 stage lint lint
 if [ $lint_only -eq 0 ]; then
 	for t in $targets; do

@@ -66,7 +66,7 @@ for t in "$stdir"/relq_*_test ${stdir32:+"$stdir32"/relq_*_test}; do
 	[ "$(dirname "$t")" = "$stdir32" ] && name=$name-m32
 	echo "relq suite: running $name"
 	if [ -n "$filter" ]; then
-		tests=$("$t" -l 2>/dev/null | awk -v f="$filter" 'NF && index($NF, f) { print "-t", $NF }')
+		tests=$("$t" -l 2>&1 | awk -v f="$filter" 'NF && index($NF, f) { print "-t", $NF }')
 		[ -n "$tests" ] || continue
 		# shellcheck disable=SC2086
 		"$t" $tests > "$out/kselftest-$name.tap" 2>&1

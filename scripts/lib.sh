@@ -39,11 +39,26 @@ relq_ksrc() {
 	echo "$dir"
 }
 
-# Build directory of the debug kernel, keyed by source version and the
-# hash of its config fragment.
-relq_debug_kdir() {
-	local ver hash
-	ver=$(relq_pkgver linux-source-6.12)
-	hash=$(cat "$RELQ_TOP/scripts/kconfig/debug.config" | sha256sum | cut -c1-12)
-	echo "$RELQ_CACHE/kernels/debug-$ver-$hash"
+# Config fragments of a built flavour, in merge order: debug is
+# debug.config; kcsan is debug.config then kcsan.config.
+relq_fragments() {
+	local k=$RELQ_TOP/scripts/kconfig
+	case $1 in
+	debug) echo "$k/debug.config" ;;
+	kcsan) echo "$k/debug.config $k/kcsan.config" ;;
+	*) relq_die "unknown kernel flavour '$1'" ;;
+	esac
 }
+
+# Build directory of a built flavour, keyed by source version and the hash
+# of its config fragments.
+relq_built_kdir() {
+	local ver hash frags
+	ver=$(relq_pkgver linux-source-6.12)
+	frags=$(relq_fragments "$1")
+	# shellcheck disable=SC2086
+	hash=$(cat $frags | sha256sum | cut -c1-12)
+	echo "$RELQ_CACHE/kernels/$1-$ver-$hash"
+}
+
+relq_debug_kdir() { relq_built_kdir debug; }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a relq test kernel in QEMU and run one command inside it.
 #
-#   scripts/vm.sh -t debug|6.12|6.1 -o OUTDIR [-T SECONDS] [-i] [-- CMD...]
+#   scripts/vm.sh -t debug|kcsan|6.12|6.1 -o OUTDIR [-T SECONDS] [-i] [-- CMD...]
 #
 # The guest sees the host's root read-only over 9p with a tmpfs overlay,
 # so every host tool works inside it; OUTDIR is shared read-write and
@@ -31,8 +31,8 @@ rm -f "$out"/{cmd.sh,cmd.rc,cmd.log,console.log,dmesg.txt,dmesg-boot.txt,kmemlea
 # Boot parameters: every violation stops the run (Harness rule 4).
 common="console=ttyS0 panic=-1 oops=panic hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=30 RELQ_TOP=$RELQ_TOP"
 case $target in
-debug)
-	kdir=$("$RELQ_TOP/scripts/build-kernel.sh")
+debug|kcsan)
+	kdir=$("$RELQ_TOP/scripts/build-kernel.sh" "$target")
 	kernel=$kdir/arch/x86/boot/bzImage
 	initrd=$RELQ_CACHE/kernels/initramfs-debug.cpio.gz
 	ihash=$(cat "$RELQ_TOP/scripts/initramfs.sh" "$RELQ_TOP/scripts/guest-init" | sha256sum | cut -c1-12)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -396,24 +397,37 @@ static inline int relq_param_write_ull(const char *param, unsigned long long v)
  * count is even and unchanged around the copy. False if the page never
  * settled.
  */
+static inline long long relq_now_ms(void);
+
+/*
+ * A consistent snapshot of the status page, retried while the kernel is
+ * mid-update. A vCPU can be descheduled by the host inside the kernel's
+ * short update (TCG on a loaded machine), so the bound is time (2 s, a
+ * hang guard), not a number of tries.
+ */
 static inline bool relq_status_snapshot(const struct relq_status *page,
 					struct relq_status *out)
 {
 	unsigned int seq1, seq2, tries;
+	long long end = relq_now_ms() + 2000;
 
-	for (tries = 0; tries < 1000000; tries++) {
+	for (tries = 1; ; tries++) {
 		seq1 = __atomic_load_n(&page->seq, __ATOMIC_ACQUIRE);
-		if (seq1 & 1)
-			continue;
-		memcpy(out, page, sizeof(*out));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		seq2 = __atomic_load_n(&page->seq, __ATOMIC_RELAXED);
-		if (seq1 == seq2) {
-			out->seq = seq1;
-			return true;
+		if (!(seq1 & 1)) {
+			memcpy(out, page, sizeof(*out));
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			seq2 = __atomic_load_n(&page->seq, __ATOMIC_RELAXED);
+			if (seq1 == seq2) {
+				out->seq = seq1;
+				return true;
+			}
+		}
+		if (!(tries & 1023)) {
+			if (relq_now_ms() > end)
+				return false;
+			sched_yield();
 		}
 	}
-	return false;
 }
 
 /* Monotonic time in milliseconds. */
@@ -429,7 +443,7 @@ static inline long long relq_now_ms(void)
 static inline int relq_is_channel_cmd(unsigned long cmd)
 {
 	return cmd == RELQ_IOC_INFO || cmd == RELQ_IOC_LINK ||
-	       cmd == RELQ_IOC_UNLINK;
+	       cmd == RELQ_IOC_UNLINK || cmd == RELQ_IOC_DRAIN;
 }
 
 /* LINK the channel of @upper to the channel behind @lower; 0 or an errno. */
@@ -481,8 +495,11 @@ static inline int relq_counters_read(struct relq_counters *c)
 			c->queued_messages = v;
 	}
 	fclose(f);
-	if (c->open_files < 0 || c->live_channels < 0 || c->queued_messages < 0)
-		return EINVAL;
+	if (c->open_files < 0 || c->live_channels < 0 ||
+	    c->queued_messages < 0) {
+		errno = EINVAL;
+		return errno;
+	}
 	return 0;
 }
 

@@ -226,5 +226,6 @@ struct relq_link {
 #define RELQ_IOC_INFO		_IO(RELQ_IOC_MAGIC, 0x40)
 #define RELQ_IOC_LINK		_IOW(RELQ_IOC_MAGIC, 0x41, struct relq_link)
 #define RELQ_IOC_UNLINK		_IO(RELQ_IOC_MAGIC, 0x42)
+#define RELQ_IOC_DRAIN		_IO(RELQ_IOC_MAGIC, 0x43)
 
 #endif /* _UAPI_LINUX_RELQ_H */

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * relq stress with invariants (T-MP-1, T-SYNC-4): writers on several
+ * channels send messages carrying their writer id, a sequence number and
+ * a checksum, while readers check that per writer nothing is lost,
+ * duplicated, reordered or corrupted, and churn threads create, destroy,
+ * open, close, poll, LINK and UNLINK other channels at the same time.
+ *
+ * Bounded in time: RELQ_STRESS_SECONDS (default 20) or RELQ_STRESS_MSGS
+ * messages (default 10^6), whichever comes first. Replay with RELQ_SEED.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "relq_test.h"
+
+#define RELQ_SX_CHANNELS	2
+#define RELQ_SX_WRITERS		4	/* two per channel */
+#define RELQ_SX_READERS		2	/* one per channel */
+#define RELQ_SX_CHURNERS	2
+#define RELQ_SX_MAX_MSG		256
+#define RELQ_SX_MAX_SEQ		4194304U	/* sequence numbers per writer */
+
+/* Every message starts with this header; the payload follows. */
+struct relq_sx_hdr {
+	__u32 writer;
+	__u32 seq;
+	__u32 len;
+	__u32 sum;
+};
+
+struct relq_sx;
+
+struct relq_sx_thread {
+	struct relq_sx *sx;
+	int id;
+	int fd;
+	unsigned int rng;
+	unsigned long long count;
+	unsigned long long errors;
+};
+
+struct relq_sx {
+	char names[RELQ_SX_CHANNELS][RELQ_NAME_LEN];
+	int ctl;
+	int stop;			/* writers stop */
+	int readers_stop;		/* readers stop once queues are empty */
+	long long deadline;
+	unsigned long long target;
+	unsigned long long sent_total;
+	__u32 next_seq[RELQ_SX_WRITERS];	/* per writer: sent so far */
+	unsigned char *seen[RELQ_SX_WRITERS];	/* per writer: one byte per seq */
+	__u32 last_seq[RELQ_SX_READERS][RELQ_SX_WRITERS];
+	unsigned long long lost, dup, reorder, corrupt, bad_errno;
+};
+
+static __u32 relq_sx_sum(const unsigned char *p, size_t len, __u32 seed)
+{
+	__u32 h = seed * 2654435761U;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619U;
+	return h;
+}
+
+static void *relq_sx_writer(void *arg)
+{
+	struct relq_sx_thread *t = arg;
+	struct relq_sx *sx = t->sx;
+	unsigned char buf[RELQ_SX_MAX_MSG];
+	struct relq_sx_hdr *h = (struct relq_sx_hdr *)buf;
+	__u32 seq = 0;
+	size_t len;
+
+	while (!__atomic_load_n(&sx->stop, __ATOMIC_ACQUIRE) && seq < RELQ_SX_MAX_SEQ) {
+		len = sizeof(*h) + relq_rand(&t->rng) % (RELQ_SX_MAX_MSG - sizeof(*h) + 1);
+		relq_fill_pattern(buf + sizeof(*h), len - sizeof(*h), seq ^ t->id);
+		h->writer = t->id;
+		h->seq = seq;
+		h->len = len;
+		h->sum = relq_sx_sum(buf + sizeof(*h), len - sizeof(*h), seq);
+		if (write(t->fd, buf, len) != (ssize_t)len) {
+			if (errno != EINTR)
+				__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		seq++;
+		__atomic_store_n(&sx->next_seq[t->id], seq, __ATOMIC_RELEASE);
+		if (__atomic_add_fetch(&sx->sent_total, 1, __ATOMIC_RELAXED) >= sx->target ||
+		    (!(seq & 255) && relq_now_ms() > sx->deadline))
+			__atomic_store_n(&sx->stop, 1, __ATOMIC_RELEASE);
+	}
+	t->count = seq;
+	return NULL;
+}
+
+static void relq_sx_check(struct relq_sx_thread *t, const unsigned char *buf,
+			  ssize_t n)
+{
+	struct relq_sx *sx = t->sx;
+	const struct relq_sx_hdr *h = (const void *)buf;
+	__u32 *last;
+
+	if (n < (ssize_t)sizeof(*h) || h->writer >= RELQ_SX_WRITERS || h->len != n ||
+	    h->seq >= RELQ_SX_MAX_SEQ ||
+	    h->sum != relq_sx_sum(buf + sizeof(*h), n - sizeof(*h), h->seq) ||
+	    !relq_check_pattern(buf + sizeof(*h), n - sizeof(*h), h->seq ^ h->writer)) {
+		__atomic_add_fetch(&sx->corrupt, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	/* Each writer feeds one channel and each channel one reader: in order. */
+	last = &sx->last_seq[t->id][h->writer];
+	if (h->seq + 1 <= *last)
+		__atomic_add_fetch(&sx->reorder, 1, __ATOMIC_RELAXED);
+	*last = h->seq + 1;
+	if (__atomic_exchange_n(&sx->seen[h->writer][h->seq], 1, __ATOMIC_RELAXED))
+		__atomic_add_fetch(&sx->dup, 1, __ATOMIC_RELAXED);
+	t->count++;
+}
+
+static void *relq_sx_reader(void *arg)
+{
+	struct relq_sx_thread *t = arg;
+	struct relq_sx *sx = t->sx;
+	unsigned char buf[RELQ_SX_MAX_MSG];
+	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	ssize_t n;
+
+	for (;;) {
+		n = read(t->fd, buf, sizeof(buf));
+		if (n > 0) {
+			relq_sx_check(t, buf, n);
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN) {
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+			return NULL;
+		}
+		if (__atomic_load_n(&sx->readers_stop, __ATOMIC_ACQUIRE))
+			return NULL;
+		poll(&pfd, 1, 50);
+	}
+}
+
+/* Churn: other channels come and go, are opened, polled and linked. */
+static void *relq_sx_churner(void *arg)
+{
+	struct relq_sx_thread *t = arg;
+	struct relq_sx *sx = t->sx;
+	char a[RELQ_NAME_LEN], b[RELQ_NAME_LEN];
+	struct pollfd pfd;
+	int fa, fb, err;
+
+	snprintf(a, sizeof(a), "sx-%d-%d-a", (int)getpid(), t->id);
+	snprintf(b, sizeof(b), "sx-%d-%d-b", (int)getpid(), t->id);
+	while (!__atomic_load_n(&sx->stop, __ATOMIC_ACQUIRE)) {
+		if (relq_create(sx->ctl, a, 4096, 64, NULL) ||
+		    relq_create(sx->ctl, b, 4096, 64, NULL)) {
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		fa = relq_open(a, O_RDWR | O_NONBLOCK);
+		fb = relq_open(b, O_RDWR | O_NONBLOCK);
+		if (fa < 0 || fb < 0) {
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		err = relq_link(fa, fb);
+		if (err && err != EBUSY)
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		if (write(fa, "x", 1) != 1)
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		pfd = (struct pollfd){ .fd = fa, .events = POLLIN | POLLOUT };
+		if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		/* Destroy the lower while linked, then the upper, fds still open. */
+		if (relq_destroy(sx->ctl, b) || relq_destroy(sx->ctl, a))
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		pfd = (struct pollfd){ .fd = fb, .events = POLLIN };
+		if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLHUP))
+			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		close(fa);
+		close(fb);
+		t->count++;
+	}
+	return NULL;
+}
+
+static int relq_env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+
+	return v ? atoi(v) : def;
+}
+
+FIXTURE(stress) {
+	struct relq_sx sx;
+};
+
+FIXTURE_SETUP(stress)
+{
+	int i;
+
+	memset(&self->sx, 0, sizeof(self->sx));
+	self->sx.ctl = -1;
+	if (access(RELQ_CONTROL_PATH, F_OK))
+		SKIP(return, "%s: %s (is relq.ko loaded?)", RELQ_CONTROL_PATH,
+		     strerror(errno));
+	if (geteuid())
+		SKIP(return, "relq's stress test needs root");
+	self->sx.ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->sx.ctl);
+	for (i = 0; i < RELQ_SX_CHANNELS; i++) {
+		relq_unique_name(self->sx.names[i], "sx");
+		ASSERT_EQ(0, relq_create(self->sx.ctl, self->sx.names[i], 65536,
+					 RELQ_SX_MAX_MSG, NULL));
+	}
+	for (i = 0; i < RELQ_SX_WRITERS; i++) {
+		self->sx.seen[i] = calloc(RELQ_SX_MAX_SEQ, 1);
+		ASSERT_TRUE(!!self->sx.seen[i]);
+	}
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+	int i;
+
+	for (i = 0; i < RELQ_SX_WRITERS; i++)
+		free(self->sx.seen[i]);
+	if (self->sx.ctl >= 0) {
+		for (i = 0; i < RELQ_SX_CHANNELS; i++)
+			relq_destroy(self->sx.ctl, self->sx.names[i]);
+		close(self->sx.ctl);
+	}
+}
+
+/* T-MP-1 and T-SYNC-4: see the top of the file. */
+TEST_F_TIMEOUT(stress, t_mp_1_ordered_exact_delivery, 600)
+{
+	struct relq_sx *sx = &self->sx;
+	struct relq_sx_thread w[RELQ_SX_WRITERS], r[RELQ_SX_READERS];
+	struct relq_sx_thread c[RELQ_SX_CHURNERS];
+	pthread_t wt[RELQ_SX_WRITERS], rt[RELQ_SX_READERS], ct[RELQ_SX_CHURNERS];
+	unsigned long long received = 0, churn = 0;
+	unsigned int seed = relq_test_seed();
+	long long start = relq_now_ms();
+	__u32 seq;
+	int i;
+
+	sx->deadline = start + 1000LL * relq_env_int("RELQ_STRESS_SECONDS", 20);
+	sx->target = relq_env_int("RELQ_STRESS_MSGS", 1000000);
+	TH_LOG("RELQ_SEED=%u, up to %llu messages or %d s", seed, sx->target,
+	       relq_env_int("RELQ_STRESS_SECONDS", 20));
+
+	for (i = 0; i < RELQ_SX_READERS; i++) {
+		r[i] = (struct relq_sx_thread){ .sx = sx, .id = i };
+		r[i].fd = relq_open(sx->names[i], O_RDONLY | O_NONBLOCK);
+		ASSERT_LE(0, r[i].fd);
+		ASSERT_EQ(0, pthread_create(&rt[i], NULL, relq_sx_reader, &r[i]));
+	}
+	for (i = 0; i < RELQ_SX_WRITERS; i++) {
+		w[i] = (struct relq_sx_thread){ .sx = sx, .id = i, .rng = seed + i + 1 };
+		/* Writers 0 and 2 feed channel 0, writers 1 and 3 channel 1. */
+		w[i].fd = relq_open(sx->names[i % RELQ_SX_CHANNELS], O_WRONLY);
+		ASSERT_LE(0, w[i].fd);
+		ASSERT_EQ(0, pthread_create(&wt[i], NULL, relq_sx_writer, &w[i]));
+	}
+	for (i = 0; i < RELQ_SX_CHURNERS; i++) {
+		c[i] = (struct relq_sx_thread){ .sx = sx, .id = i };
+		ASSERT_EQ(0, pthread_create(&ct[i], NULL, relq_sx_churner, &c[i]));
+	}
+
+	for (i = 0; i < RELQ_SX_WRITERS; i++)
+		ASSERT_EQ(0, pthread_join(wt[i], NULL));
+	for (i = 0; i < RELQ_SX_CHURNERS; i++) {
+		ASSERT_EQ(0, pthread_join(ct[i], NULL));
+		churn += c[i].count;
+	}
+	__atomic_store_n(&sx->readers_stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < RELQ_SX_READERS; i++) {
+		ASSERT_EQ(0, pthread_join(rt[i], NULL));
+		received += r[i].count;
+		close(r[i].fd);
+	}
+	for (i = 0; i < RELQ_SX_WRITERS; i++) {
+		close(w[i].fd);
+		/* No loss: every sequence number a writer sent was seen. */
+		for (seq = 0; seq < sx->next_seq[i]; seq++)
+			if (!sx->seen[i][seq])
+				sx->lost++;
+	}
+
+	TH_LOG("%llu messages sent, %llu received, %llu churn rounds in %lld ms",
+	       sx->sent_total, received, churn, relq_now_ms() - start);
+	EXPECT_EQ(sx->sent_total, received);
+	EXPECT_EQ(0, sx->lost);
+	EXPECT_EQ(0, sx->dup);
+	EXPECT_EQ(0, sx->reorder);
+	EXPECT_EQ(0, sx->corrupt);
+	EXPECT_EQ(0, sx->bad_errno);
+	EXPECT_LT(0, churn);
+	EXPECT_LT(1000, received) TH_LOG("the stress run moved almost nothing");
+}
+
+TEST_HARNESS_MAIN
