@@ -987,11 +987,13 @@ static void *relq_pinger_fn(void *arg)
 	long long end = relq_now_ms() + 10000;
 	unsigned char c = 0x11;
 
-	for (p->rounds = 0; p->rounds < 100000; p->rounds++) {
+	/* A round counts once both its write and its read are done. */
+	for (p->rounds = 0; p->rounds < 100000; ) {
 		if (write(p->fd, &c, 1) != 1 || read(p->fd, &c, 1) != 1) {
 			p->err = errno;
 			break;
 		}
+		p->rounds++;
 		if (!(p->rounds & 255) && relq_now_ms() > end)
 			break;
 	}
