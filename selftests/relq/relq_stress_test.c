@@ -13,16 +13,19 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "relq_test.h"
 
-#define RELQ_SX_CHANNELS	2
-#define RELQ_SX_WRITERS		4	/* two per channel */
-#define RELQ_SX_READERS		2	/* one per channel */
-#define RELQ_SX_CHURNERS	2
+#define RELQ_SX_MAX_CHANNELS	2
+#define RELQ_SX_MAX_WRITERS	8
+#define RELQ_SX_MAX_READERS	4
+#define RELQ_SX_MAX_CHURNERS	2
 #define RELQ_SX_MAX_MSG		256
 #define RELQ_SX_MAX_SEQ		4194304U	/* sequence numbers per writer */
+#define RELQ_SX_STOP		0xffffffffU	/* writer id of a reader's stop message */
 
 /* Every message starts with this header; the payload follows. */
 struct relq_sx_hdr {
@@ -40,20 +43,23 @@ struct relq_sx_thread {
 	int fd;
 	unsigned int rng;
 	unsigned long long count;
-	unsigned long long errors;
 };
 
+/*
+ * Shared with a forked writer (MAP_SHARED), so its progress counts too.
+ * The per-writer "seen" maps live in the parent only: readers are threads.
+ */
 struct relq_sx {
-	char names[RELQ_SX_CHANNELS][RELQ_NAME_LEN];
+	char names[RELQ_SX_MAX_CHANNELS][RELQ_NAME_LEN];
+	int channels, writers, readers, churners;
 	int ctl;
 	int stop;			/* writers stop */
-	int readers_stop;		/* readers stop once queues are empty */
 	long long deadline;
 	unsigned long long target;
 	unsigned long long sent_total;
-	__u32 next_seq[RELQ_SX_WRITERS];	/* per writer: sent so far */
-	unsigned char *seen[RELQ_SX_WRITERS];	/* per writer: one byte per seq */
-	__u32 last_seq[RELQ_SX_READERS][RELQ_SX_WRITERS];
+	__u32 next_seq[RELQ_SX_MAX_WRITERS];	/* per writer: sent so far */
+	unsigned char *seen[RELQ_SX_MAX_WRITERS];	/* one byte per seq */
+	__u32 last_seq[RELQ_SX_MAX_READERS][RELQ_SX_MAX_WRITERS];
 	unsigned long long lost, dup, reorder, corrupt, bad_errno;
 };
 
@@ -98,6 +104,14 @@ static void *relq_sx_writer(void *arg)
 	return NULL;
 }
 
+/* A reader's stop message: queued after all data, so nothing is missed. */
+static int relq_sx_send_stop(int fd)
+{
+	struct relq_sx_hdr h = { .writer = RELQ_SX_STOP, .len = sizeof(h) };
+
+	return write(fd, &h, sizeof(h)) == sizeof(h) ? 0 : errno;
+}
+
 static void relq_sx_check(struct relq_sx_thread *t, const unsigned char *buf,
 			  ssize_t n)
 {
@@ -105,14 +119,16 @@ static void relq_sx_check(struct relq_sx_thread *t, const unsigned char *buf,
 	const struct relq_sx_hdr *h = (const void *)buf;
 	__u32 *last;
 
-	if (n < (ssize_t)sizeof(*h) || h->writer >= RELQ_SX_WRITERS || h->len != n ||
+	if (n < (ssize_t)sizeof(*h) || h->writer >= (__u32)sx->writers || h->len != n ||
 	    h->seq >= RELQ_SX_MAX_SEQ ||
 	    h->sum != relq_sx_sum(buf + sizeof(*h), n - sizeof(*h), h->seq) ||
 	    !relq_check_pattern(buf + sizeof(*h), n - sizeof(*h), h->seq ^ h->writer)) {
 		__atomic_add_fetch(&sx->corrupt, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	/* Each writer feeds one channel and each channel one reader: in order. */
+	/* Reads are served one at a time, in order: each reader sees every
+	 * writer's sequence numbers rising.
+	 */
 	last = &sx->last_seq[t->id][h->writer];
 	if (h->seq + 1 <= *last)
 		__atomic_add_fetch(&sx->reorder, 1, __ATOMIC_RELAXED);
@@ -127,22 +143,20 @@ static void *relq_sx_reader(void *arg)
 	struct relq_sx_thread *t = arg;
 	struct relq_sx *sx = t->sx;
 	unsigned char buf[RELQ_SX_MAX_MSG];
-	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	const struct relq_sx_hdr *h = (const void *)buf;
 	ssize_t n;
 
 	for (;;) {
 		n = read(t->fd, buf, sizeof(buf));
-		if (n > 0) {
-			relq_sx_check(t, buf, n);
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
 			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
 			return NULL;
 		}
-		if (__atomic_load_n(&sx->readers_stop, __ATOMIC_ACQUIRE))
+		if (n == sizeof(*h) && h->writer == RELQ_SX_STOP)
 			return NULL;
-		poll(&pfd, 1, 50);
+		relq_sx_check(t, buf, n);
 	}
 }
 
@@ -198,101 +212,133 @@ static int relq_env_int(const char *name, int def)
 }
 
 FIXTURE(stress) {
-	struct relq_sx sx;
+	struct relq_sx *sx;
 };
 
 FIXTURE_SETUP(stress)
 {
-	int i;
-
-	memset(&self->sx, 0, sizeof(self->sx));
-	self->sx.ctl = -1;
+	self->sx = mmap(NULL, sizeof(*self->sx), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->sx != MAP_FAILED);
+	self->sx->ctl = -1;
 	if (access(RELQ_CONTROL_PATH, F_OK))
 		SKIP(return, "%s: %s (is relq.ko loaded?)", RELQ_CONTROL_PATH,
 		     strerror(errno));
 	if (geteuid())
 		SKIP(return, "relq's stress test needs root");
-	self->sx.ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->sx.ctl);
-	for (i = 0; i < RELQ_SX_CHANNELS; i++) {
-		relq_unique_name(self->sx.names[i], "sx");
-		ASSERT_EQ(0, relq_create(self->sx.ctl, self->sx.names[i], 65536,
-					 RELQ_SX_MAX_MSG, NULL));
-	}
-	for (i = 0; i < RELQ_SX_WRITERS; i++) {
-		self->sx.seen[i] = calloc(RELQ_SX_MAX_SEQ, 1);
-		ASSERT_TRUE(!!self->sx.seen[i]);
-	}
+	self->sx->ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->sx->ctl);
 }
 
 FIXTURE_TEARDOWN(stress)
 {
+	struct relq_sx *sx = self->sx;
 	int i;
 
-	for (i = 0; i < RELQ_SX_WRITERS; i++)
-		free(self->sx.seen[i]);
-	if (self->sx.ctl >= 0) {
-		for (i = 0; i < RELQ_SX_CHANNELS; i++)
-			relq_destroy(self->sx.ctl, self->sx.names[i]);
-		close(self->sx.ctl);
+	for (i = 0; i < RELQ_SX_MAX_WRITERS; i++)
+		free(sx->seen[i]);
+	if (sx->ctl >= 0) {
+		for (i = 0; i < sx->channels; i++)
+			relq_destroy(sx->ctl, sx->names[i]);
+		close(sx->ctl);
 	}
+	munmap(sx, sizeof(*sx));
 }
 
-/* T-MP-1 and T-SYNC-4: see the top of the file. */
-TEST_F_TIMEOUT(stress, t_mp_1_ordered_exact_delivery, 600)
+/*
+ * Run traffic: writer i sends on channel i % channels, reader j reads
+ * channel j % channels; @shared_fd gives every thread (and a forked child
+ * writer, the last writer id) one O_RDWR fd per channel. Returns the
+ * number of messages received.
+ */
+static unsigned long long relq_sx_run(struct __test_metadata *_metadata,
+				      struct relq_sx *sx, bool shared_fd,
+				      bool child_writer)
 {
-	struct relq_sx *sx = &self->sx;
-	struct relq_sx_thread w[RELQ_SX_WRITERS], r[RELQ_SX_READERS];
-	struct relq_sx_thread c[RELQ_SX_CHURNERS];
-	pthread_t wt[RELQ_SX_WRITERS], rt[RELQ_SX_READERS], ct[RELQ_SX_CHURNERS];
+	struct relq_sx_thread w[RELQ_SX_MAX_WRITERS], r[RELQ_SX_MAX_READERS];
+	struct relq_sx_thread c[RELQ_SX_MAX_CHURNERS];
+	pthread_t wt[RELQ_SX_MAX_WRITERS], rt[RELQ_SX_MAX_READERS];
+	pthread_t ct[RELQ_SX_MAX_CHURNERS];
+	int shared[RELQ_SX_MAX_CHANNELS], i, status, threads;
 	unsigned long long received = 0, churn = 0;
 	unsigned int seed = relq_test_seed();
 	long long start = relq_now_ms();
+	pid_t child = -1;
 	__u32 seq;
-	int i;
 
 	sx->deadline = start + 1000LL * relq_env_int("RELQ_STRESS_SECONDS", 20);
 	sx->target = relq_env_int("RELQ_STRESS_MSGS", 1000000);
 	TH_LOG("RELQ_SEED=%u, up to %llu messages or %d s", seed, sx->target,
 	       relq_env_int("RELQ_STRESS_SECONDS", 20));
-
-	for (i = 0; i < RELQ_SX_READERS; i++) {
+	for (i = 0; i < sx->channels; i++) {
+		relq_unique_name(sx->names[i], "sx");
+		ASSERT_EQ(0, relq_create(sx->ctl, sx->names[i], 65536, RELQ_SX_MAX_MSG, NULL));
+		shared[i] = relq_open(sx->names[i], O_RDWR);
+		ASSERT_LE(0, shared[i]);
+	}
+	for (i = 0; i < sx->writers; i++) {
+		sx->seen[i] = calloc(RELQ_SX_MAX_SEQ, 1);
+		ASSERT_TRUE(!!sx->seen[i]);
+	}
+	for (i = 0; i < sx->readers; i++) {
 		r[i] = (struct relq_sx_thread){ .sx = sx, .id = i };
-		r[i].fd = relq_open(sx->names[i], O_RDONLY | O_NONBLOCK);
+		r[i].fd = shared_fd ? shared[i % sx->channels] :
+			  relq_open(sx->names[i % sx->channels], O_RDONLY);
 		ASSERT_LE(0, r[i].fd);
 		ASSERT_EQ(0, pthread_create(&rt[i], NULL, relq_sx_reader, &r[i]));
 	}
-	for (i = 0; i < RELQ_SX_WRITERS; i++) {
+	threads = child_writer ? sx->writers - 1 : sx->writers;
+	for (i = 0; i < sx->writers; i++) {
 		w[i] = (struct relq_sx_thread){ .sx = sx, .id = i, .rng = seed + i + 1 };
-		/* Writers 0 and 2 feed channel 0, writers 1 and 3 channel 1. */
-		w[i].fd = relq_open(sx->names[i % RELQ_SX_CHANNELS], O_WRONLY);
+		w[i].fd = shared_fd ? shared[i % sx->channels] :
+			  relq_open(sx->names[i % sx->channels], O_WRONLY);
 		ASSERT_LE(0, w[i].fd);
-		ASSERT_EQ(0, pthread_create(&wt[i], NULL, relq_sx_writer, &w[i]));
+		if (i < threads) {
+			ASSERT_EQ(0, pthread_create(&wt[i], NULL, relq_sx_writer, &w[i]));
+			continue;
+		}
+		/* The forked writer shares the parent's struct file. */
+		child = fork();
+		ASSERT_LE(0, child);
+		if (!child) {
+			relq_sx_writer(&w[i]);
+			_exit(0);
+		}
 	}
-	for (i = 0; i < RELQ_SX_CHURNERS; i++) {
+	for (i = 0; i < sx->churners; i++) {
 		c[i] = (struct relq_sx_thread){ .sx = sx, .id = i };
 		ASSERT_EQ(0, pthread_create(&ct[i], NULL, relq_sx_churner, &c[i]));
 	}
 
-	for (i = 0; i < RELQ_SX_WRITERS; i++)
+	for (i = 0; i < threads; i++)
 		ASSERT_EQ(0, pthread_join(wt[i], NULL));
-	for (i = 0; i < RELQ_SX_CHURNERS; i++) {
+	if (child > 0) {
+		ASSERT_EQ(child, waitpid(child, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	for (i = 0; i < sx->churners; i++) {
 		ASSERT_EQ(0, pthread_join(ct[i], NULL));
 		churn += c[i].count;
 	}
-	__atomic_store_n(&sx->readers_stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i < RELQ_SX_READERS; i++) {
+	/* One stop message per reader, queued behind all the data. */
+	for (i = 0; i < sx->readers; i++)
+		ASSERT_EQ(0, relq_sx_send_stop(shared[i % sx->channels]));
+	for (i = 0; i < sx->readers; i++) {
 		ASSERT_EQ(0, pthread_join(rt[i], NULL));
 		received += r[i].count;
-		close(r[i].fd);
+		if (!shared_fd)
+			close(r[i].fd);
 	}
-	for (i = 0; i < RELQ_SX_WRITERS; i++) {
-		close(w[i].fd);
+	for (i = 0; i < sx->writers; i++) {
+		if (!shared_fd)
+			close(w[i].fd);
 		/* No loss: every sequence number a writer sent was seen. */
 		for (seq = 0; seq < sx->next_seq[i]; seq++)
 			if (!sx->seen[i][seq])
 				sx->lost++;
 	}
+	for (i = 0; i < sx->channels; i++)
+		close(shared[i]);
 
 	TH_LOG("%llu messages sent, %llu received, %llu churn rounds in %lld ms",
 	       sx->sent_total, received, churn, relq_now_ms() - start);
@@ -302,8 +348,37 @@ TEST_F_TIMEOUT(stress, t_mp_1_ordered_exact_delivery, 600)
 	EXPECT_EQ(0, sx->reorder);
 	EXPECT_EQ(0, sx->corrupt);
 	EXPECT_EQ(0, sx->bad_errno);
-	EXPECT_LT(0, churn);
 	EXPECT_LT(1000, received) TH_LOG("the stress run moved almost nothing");
+	if (sx->churners)
+		EXPECT_LT(0, churn);
+	return received;
+}
+
+/*
+ * T-MP-1: 6 writer threads, 2 reader threads and a forked writer, all on
+ * one channel fd (one struct file): per writer no loss, duplicate,
+ * reorder or corruption.
+ */
+TEST_F_TIMEOUT(stress, t_mp_1_one_fd_threads_and_child, 600)
+{
+	self->sx->channels = 1;
+	self->sx->writers = 7;
+	self->sx->readers = 2;
+	relq_sx_run(_metadata, self->sx, true, true);
+}
+
+/*
+ * T-MP-2 and T-SYNC-4: the same invariants on two channels, each thread
+ * with its own fd, while churn threads create, destroy, open, close,
+ * poll, LINK and UNLINK other channels.
+ */
+TEST_F_TIMEOUT(stress, t_mp_2_churn_and_link, 600)
+{
+	self->sx->channels = 2;
+	self->sx->writers = 4;
+	self->sx->readers = 2;
+	self->sx->churners = 2;
+	relq_sx_run(_metadata, self->sx, false, false);
 }
 
 TEST_HARNESS_MAIN
