@@ -238,6 +238,7 @@ void relq_channel_put(struct relq_channel *ch)
 {
 	kref_put(&ch->ref, relq_channel_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_put);
 
 /**
  * relq_channel_lookup() - find the live channel of a minor
@@ -257,6 +258,7 @@ struct relq_channel *relq_channel_lookup(unsigned int minor)
 	rcu_read_unlock();
 	return ch;
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_lookup);
 
 /* Allocate and initialise an unpublished channel; put_device() frees it. */
 static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
@@ -395,6 +397,7 @@ int relq_channel_create(const struct relq_create *c,
 		relq_channel_put(ch);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_create);
 
 /* The channel behind a linked file; the file keeps it alive. */
 static struct relq_channel *relq_lower_of(const struct relq_channel *ch)
@@ -530,6 +533,7 @@ int relq_channel_destroy(const char *name)
 	relq_channel_kill_locked(ch);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_destroy);
 
 /**
  * relq_channel_snapshot() - snapshot the live channels

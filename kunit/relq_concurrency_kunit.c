@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests that race relq's internals from kthreads: the message ring
+ * under the channel's locking protocol (T-MP-3) and registry lookups
+ * against DESTROY (T-SYNC-5). Run on the debug (lockdep, KASAN) and kcsan
+ * (KCSAN) kernels.
+ */
+#include "../module/relq_internal.h"
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+
+#define RELQ_MP3_OPS	100000
+#define RELQ_MP3_MSG	48
+
+/* The channel's protocol, on a bare ring: writers, readers, one spinlock. */
+struct relq_mp3 {
+	struct relq_ring ring;
+	struct mutex rlock;	/* serialises readers; protects the ring head */
+	struct mutex wlock;	/* serialises writers; protects the ring tail */
+	spinlock_t lock;	/* protects the ring's indices and counters */
+	atomic64_t in_msgs, in_bytes, out_msgs, out_bytes;
+	atomic_t corrupt;
+	atomic_t writers_left;
+	struct completion done[4];
+};
+
+struct relq_mp3_arg {
+	struct relq_mp3 *q;
+	int id;
+};
+
+static int relq_mp3_writer(void *data)
+{
+	struct relq_mp3_arg *a = data;
+	struct relq_mp3 *q = a->q;
+	u8 msg[RELQ_MP3_MSG];
+	struct kvec kv;
+	struct iov_iter it;
+	u32 len, i;
+	bool fits;
+
+	for (i = 0; i < RELQ_MP3_OPS; i++) {
+		len = 1 + (i * 7 + a->id) % RELQ_MP3_MSG;
+		memset(msg, (u8)len, len);
+		mutex_lock(&q->wlock);
+		scoped_guard(spinlock, &q->lock)
+			fits = relq_ring_fits(&q->ring, len);
+		if (!fits) {
+			mutex_unlock(&q->wlock);
+			cond_resched();
+			i--;
+			continue;
+		}
+		kv = (struct kvec){ .iov_base = msg, .iov_len = len };
+		iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, len);
+		if (relq_ring_copy_in(&q->ring, &it, len) != len)
+			atomic_inc(&q->corrupt);
+		scoped_guard(spinlock, &q->lock)
+			relq_ring_commit(&q->ring, len);
+		mutex_unlock(&q->wlock);
+		atomic64_inc(&q->in_msgs);
+		atomic64_add(len, &q->in_bytes);
+	}
+	atomic_dec(&q->writers_left);
+	complete(&q->done[a->id]);
+	return 0;
+}
+
+static int relq_mp3_reader(void *data)
+{
+	struct relq_mp3_arg *a = data;
+	struct relq_mp3 *q = a->q;
+	u8 msg[RELQ_MP3_MSG];
+	struct kvec kv;
+	struct iov_iter it;
+	u32 len, depth, i;
+
+	for (;;) {
+		mutex_lock(&q->rlock);
+		scoped_guard(spinlock, &q->lock)
+			depth = q->ring.depth;
+		if (!depth) {
+			mutex_unlock(&q->rlock);
+			if (!atomic_read(&q->writers_left)) {
+				/* Writers are done: one last look, then stop. */
+				scoped_guard(spinlock, &q->lock)
+					depth = q->ring.depth;
+				if (!depth)
+					break;
+			}
+			cond_resched();
+			continue;
+		}
+		len = relq_ring_peek_len(&q->ring);
+		kv = (struct kvec){ .iov_base = msg, .iov_len = sizeof(msg) };
+		iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(msg));
+		if (len < 1 || len > RELQ_MP3_MSG ||
+		    relq_ring_copy_out(&q->ring, &it, len) != len) {
+			atomic_inc(&q->corrupt);
+		} else {
+			for (i = 0; i < len; i++)
+				if (msg[i] != (u8)len)
+					atomic_inc(&q->corrupt);
+		}
+		scoped_guard(spinlock, &q->lock)
+			relq_ring_consume(&q->ring);
+		mutex_unlock(&q->rlock);
+		atomic64_inc(&q->out_msgs);
+		atomic64_add(len, &q->out_bytes);
+	}
+	complete(&q->done[a->id]);
+	return 0;
+}
+
+/* T-MP-3: 2 writer and 2 reader kthreads, 10^5 messages each writer. */
+static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
+{
+	struct relq_mp3 *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct relq_mp3_arg *args = kunit_kcalloc(test, 4, sizeof(*args), GFP_KERNEL);
+	u32 size = relq_ring_size_for(1024, RELQ_MP3_MSG);
+	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	struct task_struct *t;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	relq_ring_init(&q->ring, buf, size);
+	mutex_init(&q->rlock);
+	mutex_init(&q->wlock);
+	spin_lock_init(&q->lock);
+	atomic_set(&q->writers_left, 2);
+	for (i = 0; i < 4; i++) {
+		init_completion(&q->done[i]);
+		args[i] = (struct relq_mp3_arg){ .q = q, .id = i };
+		t = kthread_run(i < 2 ? relq_mp3_writer : relq_mp3_reader, &args[i],
+				"relq_mp3/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 4; i++)
+		wait_for_completion(&q->done[i]);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&q->corrupt), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&q->in_msgs), 2 * RELQ_MP3_OPS);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&q->out_msgs), atomic64_read(&q->in_msgs));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&q->out_bytes), atomic64_read(&q->in_bytes));
+	KUNIT_EXPECT_EQ(test, q->ring.depth, 0);
+	KUNIT_EXPECT_EQ(test, q->ring.used, 0);
+	KUNIT_EXPECT_EQ(test, q->ring.bytes, 0);
+}
+
+#define RELQ_SYNC5_CHANNELS	8
+#define RELQ_SYNC5_ROUNDS	20
+
+struct relq_sync5 {
+	u32 ids[RELQ_SYNC5_CHANNELS];
+	atomic_t stop;
+	atomic_long_t hits, bad;
+	struct completion done[2];
+};
+
+struct relq_sync5_arg {
+	struct relq_sync5 *s;
+	int id;
+};
+
+static int relq_sync5_looker(void *data)
+{
+	struct relq_sync5_arg *a = data;
+	struct relq_sync5 *s = a->s;
+	struct relq_channel *ch;
+	unsigned int i = 0;
+
+	while (!atomic_read(&s->stop)) {
+		ch = relq_channel_lookup(READ_ONCE(s->ids[i++ % RELQ_SYNC5_CHANNELS]));
+		if (ch) {
+			/* A lookup never returns a channel whose count hit zero. */
+			if (kref_read(&ch->ref) < 1)
+				atomic_long_inc(&s->bad);
+			atomic_long_inc(&s->hits);
+			relq_channel_put(ch);
+		}
+		if (!(i & 63))
+			cond_resched();
+	}
+	complete(&s->done[a->id]);
+	return 0;
+}
+
+/*
+ * T-SYNC-5: two kthreads look channels up by id (RCU + kref_get_unless_zero)
+ * while the test destroys and re-creates them; afterwards no lookup finds
+ * a destroyed id.
+ */
+static void relq_concurrency_t_sync_5_lookup_vs_destroy(struct kunit *test)
+{
+	struct relq_sync5 *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct relq_sync5_arg *args = kunit_kcalloc(test, 2, sizeof(*args), GFP_KERNEL);
+	struct relq_create c = { .capacity = 4096, .max_msg = 64 };
+	struct relq_create __user *uarg;
+	struct task_struct *t[2];
+	unsigned long addr;
+	int round, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (!addr || addr >= TASK_SIZE)
+		kunit_skip(test, "no user address space for KUnit here");
+	uarg = (struct relq_create __user *)addr;
+	for (i = 0; i < 2; i++)
+		init_completion(&s->done[i]);
+	for (i = 0; i < 2; i++) {
+		args[i] = (struct relq_sync5_arg){ .s = s, .id = i };
+		t[i] = kthread_run(relq_sync5_looker, &args[i], "relq_sync5/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	for (round = 0; round < RELQ_SYNC5_ROUNDS; round++) {
+		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
+			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
+			KUNIT_ASSERT_EQ(test, relq_channel_create(&c, uarg), 0);
+			KUNIT_ASSERT_EQ(test, get_user(s->ids[i], &uarg->id), 0);
+		}
+		usleep_range(5000, 10000);
+		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
+			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
+			KUNIT_ASSERT_EQ(test, relq_channel_destroy(c.name), 0);
+			KUNIT_EXPECT_NULL(test, relq_channel_lookup(s->ids[i]));
+		}
+	}
+	atomic_set(&s->stop, 1);
+	wait_for_completion(&s->done[0]);
+	wait_for_completion(&s->done[1]);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0);
+	kunit_info(test, "%ld successful lookups raced %d destroys\n",
+		   atomic_long_read(&s->hits), RELQ_SYNC5_ROUNDS * RELQ_SYNC5_CHANNELS);
+}
+
+static struct kunit_case relq_concurrency_cases[] = {
+	KUNIT_CASE_SLOW(relq_concurrency_t_mp_3_ring_kthreads),
+	KUNIT_CASE_SLOW(relq_concurrency_t_sync_5_lookup_vs_destroy),
+	{}
+};
+
+static struct kunit_suite relq_concurrency_suite = {
+	.name = "relq_concurrency",
+	.test_cases = relq_concurrency_cases,
+};
+
+kunit_test_suite(relq_concurrency_suite);
