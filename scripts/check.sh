@@ -151,6 +151,8 @@ lint() {
 	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
 	tap_step t_ioc_3_uapi_layout uapi_layout
 	tap_step t_doc_3_errno_table python3 "$RELQ_TOP/scripts/errno_table.py"
+	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
+	python3 "$RELQ_TOP/scripts/lint_locks.py" > "$res/host/lint-locks.tap" 2>&1
 	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests"
 	# kselftest_harness.h casts pointer operands of EXPECT_EQ() to intmax_t,
 	# which i386 flags as a size-changing cast; nothing else is silenced.

@@ -108,8 +108,20 @@ rmmod_refused_while_open() {
 	"$RELQCTL" destroy objthree || return 1
 	[ $rc -ne 0 ] && grep -q '^relq ' /proc/modules
 }
+# T-OBJ-4: channels but no open files: rmmod destroys them all cleanly,
+# and the module loads again.
+rmmod_with_channels() {
+	local i
+	for i in $(seq 1 16); do
+		"$RELQCTL" create "objfour$i" >/dev/null || return 1
+	done
+	rmmod relq || return 1
+	[ ! -e /dev/relq ] && [ ! -e /sys/class/relq ] || return 1
+	insmod "$moddir/relq.ko" && node_is_root_only
+}
 if [ -n "${RELQCTL:-}" ]; then
 	step t_obj_3_rmmod_refused_while_open rmmod_refused_while_open
+	step t_obj_4_rmmod_with_channels rmmod_with_channels
 fi
 
 # T-DV-6: unload cleanly, and the nodes go with the module.

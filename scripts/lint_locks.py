@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Static rules over relq's module sources that no compiler checks.
+
+    lint_locks.py
+
+Prints one TAP line per rule:
+  t_sync_3_lock_comments_and_asserts  every spinlock_t, struct mutex and
+      struct rw_semaphore (field or static) has a comment saying what it
+      protects, and every __must_hold() function calls lockdep_assert_held()
+  t_state_4_no_bug_and_listed_warns   no BUG()/BUG_ON(), and every WARN*()
+      sits in a function listed in Documentation/locking.rst's "WARN sites"
+  t_can_8_no_unbounded_waits          no wait_event(), wait_for_completion()
+      or bare schedule(): every wait a user can cause is interruptible
+"""
+import glob
+import os
+import re
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = sorted(glob.glob(os.path.join(TOP, "module", "*.[ch]")))
+
+
+def functions(text):
+    """Yield (name, header, body) for each top-level function definition."""
+    for m in re.finditer(r"^[a-zA-Z][^;{}()]*?\b(\w+)\(([^;{}]*?)\)\s*\n((?:\t__\w+\([^)]*\)\s*\n)*)\{",
+                         text, re.M):
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        yield m.group(1), m.group(0), text[m.end():i]
+
+
+def rule_locks(problems):
+    lock_decl = re.compile(r"^\s*(?:static\s+)?(spinlock_t|struct mutex|struct rw_semaphore)\s+\w+;(.*)$")
+    for path in SRC:
+        lines = open(path).read().splitlines()
+        for n, line in enumerate(lines):
+            m = lock_decl.match(line)
+            if not m:
+                continue
+            around = m.group(2) + " ".join(lines[max(0, n - 6):n])
+            if "protect" not in around and "serialise" not in around:
+                problems.append("%s:%d: lock without a 'protects' comment"
+                                % (os.path.basename(path), n + 1))
+        text = "\n".join(lines)
+        for name, header, body in functions(text):
+            if "__must_hold" in header and "lockdep_assert_held" not in body:
+                problems.append("%s: %s() is __must_hold but never asserts it"
+                                % (os.path.basename(path), name))
+        for m in re.finditer(r"DEFINE_(?:MUTEX|SPINLOCK)\((\w+)\)", text):
+            start = text.rfind("\n\n", 0, m.start())
+            if "protect" not in text[start:m.start()]:
+                problems.append("%s: %s has no 'protects' comment"
+                                % (os.path.basename(path), m.group(1)))
+
+
+def rule_warns(problems):
+    doc = open(os.path.join(TOP, "Documentation", "locking.rst")).read()
+    listed = set(re.findall(r"``(\w+)\(\)``", doc[doc.find("WARN sites"):]))
+    for path in SRC:
+        text = open(path).read()
+        if re.search(r"\bBUG(_ON)?\(", text):
+            problems.append("%s: BUG()/BUG_ON()" % os.path.basename(path))
+        for name, _header, body in functions(text):
+            if re.search(r"\bWARN(_ON)?(_ONCE)?\(", body) and name not in listed:
+                problems.append("%s: WARN in %s(), not in the documented list"
+                                % (os.path.basename(path), name))
+
+
+def rule_waits(problems):
+    bad = re.compile(r"\bwait_event\(|\bwait_for_completion\(|[^_\w]schedule\(\)")
+    for path in SRC:
+        for n, line in enumerate(open(path), 1):
+            if bad.search(line):
+                problems.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
+
+
+def main():
+    rc = 0
+    for i, (name, rule) in enumerate([
+            ("t_sync_3_lock_comments_and_asserts", rule_locks),
+            ("t_state_4_no_bug_and_listed_warns", rule_warns),
+            ("t_can_8_no_unbounded_waits", rule_waits)], 1):
+        problems = []
+        rule(problems)
+        for p in problems:
+            print("# " + p)
+        print("%s %d %s" % ("not ok" if problems else "ok", i, name))
+        rc |= bool(problems)
+    return rc
+
+
+if __name__ == "__main__":
+    print("TAP version 13")
+    print("1..3")
+    sys.exit(main())
