@@ -9,7 +9,21 @@ KDIR ?= $(shell bash scripts/kdir.sh 6.12 2>/dev/null)
 PWD_ := $(CURDIR)
 
 .PHONY: all modules selftests clean help check run shell deps kernel lint \
-	vm-test install-deps
+	install-deps install uninstall relqctl sign
+
+# Installation (DESTDIR for staging). The module goes to updates/ of the
+# kernel KDIR belongs to; files are 0644 (programs 0755), owned by root
+# when installed as root.
+DESTDIR ?=
+PREFIX ?= /usr
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+INSTALL_OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
+INSTALL_FILES := /lib/modules/$(KVER)/updates/relq.ko \
+	/lib/udev/rules.d/60-relq.rules \
+	$(PREFIX)/include/linux/relq.h \
+	$(PREFIX)/bin/relqctl \
+	$(PREFIX)/share/doc/relq/examples/modules-load.d/relq.conf \
+	$(PREFIX)/share/doc/relq/examples/modprobe.d/relq.conf
 
 all: modules
 
@@ -20,9 +34,38 @@ modules:
 selftests:
 	$(MAKE) -C selftests/relq
 
+relqctl:
+	$(MAKE) -C tools/relqctl
+
+install: modules relqctl
+	@test -n "$(KVER)" || { echo "cannot tell the kernel release of KDIR=$(KDIR)"; exit 1; }
+	install -d -m 0755 $(INSTALL_OWNER) $(DESTDIR)/lib/modules/$(KVER)/updates \
+		$(DESTDIR)/lib/udev/rules.d $(DESTDIR)$(PREFIX)/include/linux \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/relq/examples/modules-load.d \
+		$(DESTDIR)$(PREFIX)/share/doc/relq/examples/modprobe.d
+	install -m 0644 $(INSTALL_OWNER) relq.ko $(DESTDIR)/lib/modules/$(KVER)/updates/relq.ko
+	install -m 0644 $(INSTALL_OWNER) udev/60-relq.rules $(DESTDIR)/lib/udev/rules.d/60-relq.rules
+	install -m 0644 $(INSTALL_OWNER) include/uapi/linux/relq.h $(DESTDIR)$(PREFIX)/include/linux/relq.h
+	install -m 0755 $(INSTALL_OWNER) tools/relqctl/relqctl $(DESTDIR)$(PREFIX)/bin/relqctl
+	install -m 0644 $(INSTALL_OWNER) packaging/relq-modules-load.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/relq/examples/modules-load.d/relq.conf
+	install -m 0644 $(INSTALL_OWNER) packaging/relq-modprobe.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/relq/examples/modprobe.d/relq.conf
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# Sign relq.ko for Secure Boot: make sign KEY=mok.priv CERT=mok.der
+sign: modules
+	@test -n "$(KEY)" -a -n "$(CERT)" || { echo "usage: make sign KEY=key.pem CERT=cert.pem"; exit 1; }
+	$(KDIR)/scripts/sign-file sha256 $(KEY) $(CERT) relq.ko
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(PWD_) clean; fi
 	$(MAKE) -C selftests/relq clean
+	$(MAKE) -C tools/relqctl clean
 	rm -rf .build results
 
 deps install-deps:
@@ -54,6 +97,10 @@ help:
 	@echo '  make shell      boot the debug kernel with relq loaded, interactive shell'
 	@echo '  make kernel     build (or reuse) the cached debug kernel'
 	@echo '  make selftests  build the kselftests on the host'
+	@echo '  make install    install module (updates/), udev rule, uapi header, relqctl,'
+	@echo '                  examples; DESTDIR= stages, KDIR= picks the kernel'
+	@echo '  make uninstall  remove exactly what make install installed'
+	@echo '  make sign KEY= CERT=  sign relq.ko (Secure Boot; see Documentation)'
 	@echo '  make deps       install the Debian packages relq needs'
 	@echo '  make clean      remove build output'
 	@echo 'Variables: KDIR, RELQ_KVM=1 (use KVM on real hardware), TARGETS="debug 6.12 6.1",'

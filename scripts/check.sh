@@ -138,6 +138,10 @@ uapi_layout() { # T-IOC-3: standalone, C90, same layout on i386 and x86-64, no h
 	rm -rf "$tmp"
 }
 
+dkms_build() {
+	"$RELQ_TOP/scripts/dkms-build.sh" "$1" > "$res/host/dkms-$1.srcversion"
+}
+
 lint() {
 	local t
 	for t in 6.12 6.1 debug; do
@@ -149,8 +153,14 @@ lint() {
 	tap_step t_str_5_no_unsafe_string_functions banned_strings
 	tap_step t_dv_8_splat_scanner_selftest python3 "$RELQ_TOP/scripts/splat_scan.py" --self-test
 	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
+	# T-INST-5: the stock-kernel runs load what DKMS built.
+	for t in 6.12 6.1; do
+		tap_step "t_inst_5_dkms_build_$t" dkms_build "$t"
+	done
 	tap_step t_ioc_3_uapi_layout uapi_layout
 	tap_step t_doc_3_errno_table python3 "$RELQ_TOP/scripts/errno_table.py"
+	# T-INST-4, T-INST-7: make install/uninstall, modinfo, signing.
+	bash "$RELQ_TOP/scripts/test-install.sh" > "$res/host/install.tap" 2>&1
 	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
 	python3 "$RELQ_TOP/scripts/lint_locks.py" > "$res/host/lint-locks.tap" 2>&1
 	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests"
@@ -179,9 +189,16 @@ vm_target() {
 		printf 'TAP version 13\n1..1\nnot ok 1 build_relq_%s\n' "$t" > "$out/vm.tap"
 		return 1
 	fi
+	# Stock kernels load the DKMS-built module (T-INST-5).
+	local moddir=$RELQ_TOP/.build/$t expect=
+	if [ -s "$res/host/dkms-$t.srcversion" ]; then
+		moddir=$RELQ_TOP/.build/$t-dkms
+		expect=$(cat "$res/host/dkms-$t.srcversion")
+	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-15}" \
-		bash "$RELQ_TOP/scripts/guest-suite.sh" "$RELQ_TOP/.build/$t" \
+		RELQ_EXPECT_SRCVERSION="$expect" \
+		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
 		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
 		> "$out/vm.out" 2>&1
 	rc=$?

@@ -47,8 +47,22 @@ no_leftovers() {
 	! dmesg | grep -E 'relq.*(Objects remaining|ODEBUG|refcount_t)'
 }
 
-echo "relq suite: kernel $(uname -r), modules from $moddir"
-step t_inst_1_insmod insmod "$moddir/relq.ko"
+# relq.ko, or relq.ko.xz as DKMS installs it for Debian's 6.12.
+relq_ko=$(ls "$moddir"/relq.ko "$moddir"/relq.ko.xz 2>/dev/null | head -n 1)
+
+# T-INST-5: the module loaded is the one DKMS built, not a stray build.
+loaded_is_expected() {
+	local have
+	have=$(cat /sys/module/relq/srcversion)
+	echo "loaded srcversion $have, expected $RELQ_EXPECT_SRCVERSION"
+	[ "$have" = "$RELQ_EXPECT_SRCVERSION" ]
+}
+
+echo "relq suite: kernel $(uname -r), module $relq_ko"
+step t_inst_1_insmod insmod "$relq_ko"
+if [ -n "${RELQ_EXPECT_SRCVERSION:-}" ]; then
+	step t_inst_5_loaded_is_dkms_build loaded_is_expected
+fi
 step t_sec_1_control_node_created node_is_root_only
 
 if [ -f "$moddir/relq_kunit.ko" ]; then
@@ -117,7 +131,7 @@ rmmod_with_channels() {
 	done
 	rmmod relq || return 1
 	[ ! -e /dev/relq ] && [ ! -e /sys/class/relq ] || return 1
-	insmod "$moddir/relq.ko" && node_is_root_only
+	insmod "$relq_ko" && node_is_root_only
 }
 if [ -n "${RELQCTL:-}" ]; then
 	step t_obj_3_rmmod_refused_while_open rmmod_refused_while_open
