@@ -177,21 +177,6 @@ static void *relq_blocked_io_fn(void *arg)
 	return NULL;
 }
 
-/* pthread_join() with a hang guard of @ms; 0 or ETIMEDOUT. */
-static int relq_join_ms(pthread_t t, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(t, NULL, &ts);
-}
-
 /*
  * T-IOC-1 (channel half): every command with relq's magic other than
  * INFO, in every direction and with sizes around relq's structs, and

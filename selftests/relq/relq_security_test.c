@@ -1101,21 +1101,6 @@ static void *relq_sec_swapper_fn(void *arg)
 	return NULL;
 }
 
-/* pthread_join() with a hang guard of @ms; 0 or ETIMEDOUT. */
-static int relq_sec_join_ms(pthread_t t, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(t, NULL, &ts);
-}
-
 /*
  * T-HDL-2: LINK and UNLINK on channel X race with close() and dup2() of
  * a pipe, /dev/null, another channel or X itself onto the fd number LINK
@@ -1155,9 +1140,9 @@ TEST_F_TIMEOUT(sec, t_hdl_2_link_close_race, 120)
 		for (t0 = relq_now_ms(); relq_now_ms() - t0 < 3000;)
 			usleep(20000);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-	ASSERT_EQ(0, relq_sec_join_ms(linker, 30000)) TH_LOG("LINK thread hangs");
+	ASSERT_EQ(0, relq_join_ms(linker, 30000)) TH_LOG("LINK thread hangs");
 	if (!err)
-		ASSERT_EQ(0, relq_sec_join_ms(swapper, 30000))
+		ASSERT_EQ(0, relq_join_ms(swapper, 30000))
 			TH_LOG("dup2 thread hangs");
 	ASSERT_EQ(0, err);
 
