@@ -12,6 +12,8 @@ Prints one TAP line per rule:
       sits in a function listed in Documentation/locking.rst's "WARN sites"
   t_can_8_no_unbounded_waits          no wait_event(), wait_for_completion()
       or bare schedule(): every wait a user can cause is interruptible
+  t_err_4_code_integrity              every file_operations table is const,
+      and no filp_open()/kernel_read_file() of fixed paths
 """
 import glob
 import os
@@ -78,12 +80,24 @@ def rule_waits(problems):
                 problems.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
 
 
+def rule_integrity(problems):
+    fops = re.compile(r"^(?!.*\bconst\b).*\bstruct file_operations\s+\w+\s*=", re.M)
+    paths = re.compile(r"\b(filp_open|kernel_read_file\w*)\(")
+    for path in SRC:
+        text = open(path).read()
+        for m in fops.finditer(text):
+            problems.append("%s: writable fops: %s" % (os.path.basename(path), m.group(0)))
+        for m in paths.finditer(text):
+            problems.append("%s: %s()" % (os.path.basename(path), m.group(1)))
+
+
 def main():
     rc = 0
     for i, (name, rule) in enumerate([
             ("t_sync_3_lock_comments_and_asserts", rule_locks),
             ("t_state_4_no_bug_and_listed_warns", rule_warns),
-            ("t_can_8_no_unbounded_waits", rule_waits)], 1):
+            ("t_can_8_no_unbounded_waits", rule_waits),
+            ("t_err_4_code_integrity", rule_integrity)], 1):
         problems = []
         rule(problems)
         for p in problems:
@@ -95,5 +109,5 @@ def main():
 
 if __name__ == "__main__":
     print("TAP version 13")
-    print("1..3")
+    print("1..4")
     sys.exit(main())
