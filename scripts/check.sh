@@ -117,6 +117,31 @@ selftests_build() { # selftests_build OUTDIR [CC [EXTRA_CFLAGS]]
 		> "$log" 2>&1 || { cat "$log"; return 1; }
 	! grep -E 'warning:|error:' "$log"
 }
+coccinelle() { # the kernel's semantic patches over module/: no reports
+	local f out rc=0
+	for f in api/memdup_user api/stream_open api/atomic_as_refcounter \
+		api/device_attr_show api/kfree_sensitive free/kfree free/ifnullfree \
+		locks/call_kern locks/double_lock locks/mini_lock locks/flags \
+		misc/struct_size misc/array_size misc/flexible_array null/eno \
+		null/deref_null iterators/use_after_iter tests/odd_ptr_err \
+		tests/unsigned_lesser_than_zero; do
+		[ -f "$ksrc/scripts/coccinelle/$f.cocci" ] || { echo "missing $f.cocci"; rc=1; continue; }
+		# spatch's notes about the .cocci file itself are not reports.
+		out=$(spatch -D report --very-quiet --no-show-diff \
+			--cocci-file "$ksrc/scripts/coccinelle/$f.cocci" --dir "$RELQ_TOP/module" \
+			-I "$RELQ_TOP/include" -I "$ksrc/include" 2>&1 |
+			grep -v -e '^$' -e 'should .* be a metavariable')
+		[ -z "$out" ] || { echo "$f: $out"; rc=1; }
+	done
+	return $rc
+}
+checkstack() { # no relq function over 512 bytes of stack
+	local t out
+	for t in 6.12 6.1 debug; do
+		out=$(objdump -d "$RELQ_TOP/.build/$t/relq.ko" | perl "$ksrc/scripts/checkstack.pl" x86_64 512)
+		[ -z "$out" ] || { echo "$t: $out"; return 1; }
+	done
+}
 uapi_layout() { # T-IOC-3: standalone, C90, same layout on i386 and x86-64, no holes
 	local m tmp
 	tmp=$(mktemp -d)
@@ -150,6 +175,8 @@ lint() {
 	done
 	tap_step t_err_4_checkpatch_strict checkpatch
 	tap_step t_err_4_kernel_doc kerneldoc
+	tap_step t_err_4_coccinelle coccinelle
+	tap_step t_err_4_checkstack checkstack
 	tap_step t_str_5_no_unsafe_string_functions banned_strings
 	tap_step t_dv_8_splat_scanner_selftest python3 "$RELQ_TOP/scripts/splat_scan.py" --self-test
 	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
@@ -196,7 +223,7 @@ vm_target() {
 		expect=$(cat "$res/host/dkms-$t.srcversion")
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
-		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-15}" \
+		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-10}" \
 		RELQ_EXPECT_SRCVERSION="$expect" \
 		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
 		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
