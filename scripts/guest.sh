@@ -47,7 +47,7 @@ if ! cd "$RELQ_TOP"; then
 fi
 export RELQ_OUT=$out RELQ_IN_GUEST=1
 if [ -f "$out/interactive" ]; then
-	echo "relq shell: relq is loaded; type 'exit' or Ctrl-D to power off."
+	echo "relq shell: type 'exit' or Ctrl-D to power off."
 	rcfile=/etc/bash.bashrc
 	[ -f "$out/profile" ] && rcfile=$out/profile
 	setsid -c bash --rcfile "$rcfile" -i </dev/ttyS0 >/dev/ttyS0 2>&1
