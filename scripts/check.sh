@@ -201,7 +201,7 @@ lint() {
 # --- VM targets ----------------------------------------------------------------
 # The kcsan kernel runs the concurrency, race and lifetime tests (and
 # KUnit); the functional contract is proven on the other three.
-kcsan_tests=t_mp_1,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_obj_2,t_devobj_5,t_can_1,t_map_1,t_rw_4
+kcsan_tests=t_mp_,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_devobj_5,t_can_1,t_map_1,t_rw_4
 
 vm_target() {
 	local t=$1 out=$res/$1 rc splats filter=${TESTS:-}
@@ -223,7 +223,7 @@ vm_target() {
 		expect=$(cat "$res/host/dkms-$t.srcversion")
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
-		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-10}" \
+		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-8}" \
 		RELQ_EXPECT_SRCVERSION="$expect" \
 		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
 		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
