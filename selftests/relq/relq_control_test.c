@@ -29,7 +29,6 @@
 
 #define RELQ_CTL_MAX_TRACKED	64
 #define RELQ_CTL_MAX_PARAMS	3
-#define RELQ_CTL_MAX_NODES	4
 
 /* What a test changed, for the teardown to undo even after a failure. */
 struct relq_ctl_state {
@@ -40,10 +39,8 @@ struct relq_ctl_state {
 	int nparams;
 	char param[RELQ_CTL_MAX_PARAMS][32];
 	unsigned long long param_val[RELQ_CTL_MAX_PARAMS];
-	/* A temporary directory and the device nodes made in it. */
-	char tmpdir[64];
-	int nnodes;
-	char nodes[RELQ_CTL_MAX_NODES][96];
+	/* The device nodes made in a temporary directory. */
+	struct relq_nodes nodes;
 };
 
 FIXTURE(control) {
@@ -72,10 +69,7 @@ FIXTURE_TEARDOWN(control)
 		relq_destroy(self->fd, st->tracked[i]);
 	for (i = 0; i < st->nparams; i++)
 		relq_param_write_ull(st->param[i], st->param_val[i]);
-	for (i = 0; i < st->nnodes; i++)
-		unlink(st->nodes[i]);
-	if (st->tmpdir[0])
-		rmdir(st->tmpdir);
+	relq_nodes_remove(&st->nodes);
 	close(self->fd);
 }
 
@@ -133,63 +127,6 @@ static int relq_ctl_save_param(struct relq_ctl_state *st, const char *param,
 	return 0;
 }
 
-/*
- * A temporary directory where device nodes work: /tmp may be mounted
- * nodev, so a /dev/null node is tried there first, then under /dev.
- * The directory is 0755 so that unprivileged children can reach it.
- */
-static int relq_ctl_tmpdir(struct relq_ctl_state *st)
-{
-	static const char * const bases[] = { "/tmp", "/dev" };
-	char probe[96];
-	unsigned int i;
-	int fd;
-
-	if (st->tmpdir[0])
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(bases); i++) {
-		snprintf(st->tmpdir, sizeof(st->tmpdir), "%s/relq-kst-XXXXXX",
-			 bases[i]);
-		if (!mkdtemp(st->tmpdir))
-			continue;
-		snprintf(probe, sizeof(probe), "%s/null", st->tmpdir);
-		fd = -1;
-		if (!mknod(probe, S_IFCHR | 0666, makedev(1, 3)))
-			fd = open(probe, O_RDWR | O_CLOEXEC);
-		unlink(probe);
-		if (fd >= 0 && !chmod(st->tmpdir, 0755)) {
-			close(fd);
-			return 0;
-		}
-		if (fd >= 0)
-			close(fd);
-		rmdir(st->tmpdir);
-	}
-	st->tmpdir[0] = '\0';
-	errno = ENODEV;
-	return errno;
-}
-
-/* mknod a 0666 character node for @dev in the temporary directory. */
-static int relq_ctl_mknod(struct relq_ctl_state *st, dev_t dev, char *path,
-			  size_t size)
-{
-	int err;
-
-	if (st->nnodes == RELQ_CTL_MAX_NODES) {
-		errno = ENOSPC;
-		return errno;
-	}
-	err = relq_ctl_tmpdir(st);
-	if (err)
-		return err;
-	snprintf(path, size, "%s/n%d", st->tmpdir, st->nnodes);
-	if (mknod(path, S_IFCHR | 0666, dev) || chmod(path, 0666))
-		return errno;
-	snprintf(st->nodes[st->nnodes++], sizeof(st->nodes[0]), "%s", path);
-	return 0;
-}
-
 /* A valid CREATE argument for @name. */
 static void relq_ctl_create_arg(struct relq_create *c, const char *name)
 {
@@ -197,25 +134,6 @@ static void relq_ctl_create_arg(struct relq_create *c, const char *name)
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->capacity = 4096;
 	c->max_msg = 64;
-}
-
-/* Child-to-parent results of a test that forks. */
-static int *relq_shared_ints(unsigned int n)
-{
-	int *p = mmap(NULL, n * sizeof(int), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Wait for a child; 0 if it exited with status 0. */
-static int relq_wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* T-SEC-1 (control half): a root-only character device, never o+w. */
@@ -394,18 +312,6 @@ TEST_F(control, t_ioc_2_access_mode_ebadf)
 	close(ro);
 }
 
-/* Drop every capability while staying uid 0; 0 or an errno. */
-static int relq_drop_caps(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	memset(data, 0, sizeof(data));
-	return relq_err(syscall(SYS_capset, &hdr, data));
-}
-
 /* Become uid/gid 65534 with no supplementary groups; 0 or an errno. */
 static int relq_become_nobody(void)
 {
@@ -432,7 +338,7 @@ TEST_F(control, t_sec_3_alternate_node_eperm)
 	pid_t pid;
 
 	ASSERT_EQ(0, stat(RELQ_CONTROL_PATH, &st));
-	err = relq_ctl_mknod(&self->st, st.st_rdev, path, sizeof(path));
+	err = relq_nodes_mknod(&self->st.nodes, st.st_rdev, path, sizeof(path));
 	ASSERT_EQ(0, err) TH_LOG("mknod: %s", strerror(err));
 	ASSERT_EQ(0, relq_ctl_create(self->fd, &self->st, "t", 4096, 64, name, NULL));
 	relq_unique_name(nname, "n");
@@ -1378,7 +1284,7 @@ TEST_F(control, t_devobj_3_unused_minor_enxio)
 	ASSERT_EQ(0, relq_sysfs_devt(name, &maj, &min));
 
 	/* The mechanism works: a second node of a live channel opens. */
-	err = relq_ctl_mknod(&self->st, makedev(maj, min), path, sizeof(path));
+	err = relq_nodes_mknod(&self->st.nodes, makedev(maj, min), path, sizeof(path));
 	ASSERT_EQ(0, err) TH_LOG("mknod: %s", strerror(err));
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	EXPECT_LE(0, fd) TH_LOG("live channel's alternate node: %s",
@@ -1388,7 +1294,7 @@ TEST_F(control, t_devobj_3_unused_minor_enxio)
 
 	for (unused = 1023; unused > 0 && relq_devt_in_use(maj, unused); unused--)
 		;
-	err = relq_ctl_mknod(&self->st, makedev(maj, unused), path, sizeof(path));
+	err = relq_nodes_mknod(&self->st.nodes, makedev(maj, unused), path, sizeof(path));
 	ASSERT_EQ(0, err) TH_LOG("mknod: %s", strerror(err));
 	EXPECT_EQ(ENXIO, relq_err(open(path, O_RDWR | O_CLOEXEC)))
 		TH_LOG("minor %u", unused);
@@ -1398,7 +1304,7 @@ TEST_F(control, t_devobj_3_unused_minor_enxio)
 	ASSERT_EQ(0, relq_sysfs_devt(dead, &dmaj, &dmin));
 	EXPECT_EQ(maj, dmaj);
 	ASSERT_EQ(0, relq_ctl_destroy(self->fd, &self->st, dead));
-	err = relq_ctl_mknod(&self->st, makedev(dmaj, dmin), path, sizeof(path));
+	err = relq_nodes_mknod(&self->st.nodes, makedev(dmaj, dmin), path, sizeof(path));
 	ASSERT_EQ(0, err) TH_LOG("mknod: %s", strerror(err));
 	EXPECT_EQ(ENXIO, relq_err(open(path, O_RDWR | O_CLOEXEC)))
 		TH_LOG("destroyed channel's minor %u", dmin);

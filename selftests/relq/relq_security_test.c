@@ -36,7 +36,6 @@
 #include "relq_test.h"
 
 #define RELQ_SEC_MAX_TRACKED	32
-#define RELQ_SEC_MAX_NODES	4
 #define RELQ_SEC_NOBODY		65534
 #define RELQ_SEC_DEBUGFS	"/sys/kernel/debug"
 #define RELQ_SEC_DEBUGFS_MAGIC	0x64626720
@@ -47,10 +46,8 @@ struct relq_sec_state {
 	/* Channels the test may have left (ENOENT is fine). */
 	int ntracked;
 	char tracked[RELQ_SEC_MAX_TRACKED][RELQ_NAME_LEN];
-	/* A temporary directory and the device nodes made in it. */
-	char tmpdir[64];
-	int nnodes;
-	char nodes[RELQ_SEC_MAX_NODES][96];
+	/* The device nodes made in a temporary directory. */
+	struct relq_nodes nodes;
 };
 
 FIXTURE(sec) {
@@ -79,10 +76,7 @@ FIXTURE_TEARDOWN(sec)
 	/* DESTROY also drops any link the channel holds. */
 	for (i = 0; i < st->ntracked; i++)
 		relq_destroy(self->ctl, st->tracked[i]);
-	for (i = 0; i < st->nnodes; i++)
-		unlink(st->nodes[i]);
-	if (st->tmpdir[0])
-		rmdir(st->tmpdir);
+	relq_nodes_remove(&st->nodes);
 	close(self->ctl);
 }
 
@@ -129,107 +123,15 @@ static void relq_sec_create_arg(struct relq_create *c, const char *name)
 	c->max_msg = 64;
 }
 
-/*
- * A temporary directory where device nodes work (/tmp may be mounted
- * nodev, so /dev is tried next); 0755, so unprivileged children reach it.
- */
-static int relq_sec_tmpdir(struct relq_sec_state *st)
-{
-	static const char * const bases[] = { "/tmp", "/dev" };
-	char probe[96];
-	unsigned int i;
-	int fd;
-
-	if (st->tmpdir[0])
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(bases); i++) {
-		snprintf(st->tmpdir, sizeof(st->tmpdir),
-			 "%s/relq-sec-XXXXXX", bases[i]);
-		if (!mkdtemp(st->tmpdir))
-			continue;
-		snprintf(probe, sizeof(probe), "%s/null", st->tmpdir);
-		fd = -1;
-		if (!mknod(probe, S_IFCHR | 0666, makedev(1, 3)))
-			fd = open(probe, O_RDWR | O_CLOEXEC);
-		unlink(probe);
-		if (fd >= 0)
-			close(fd);
-		if (fd >= 0 && !chmod(st->tmpdir, 0755))
-			return 0;
-		rmdir(st->tmpdir);
-	}
-	st->tmpdir[0] = '\0';
-	errno = ENODEV;
-	return errno;
-}
-
 /* mknod a 0666 character node with the control's device number. */
 static int relq_sec_alt_control(struct relq_sec_state *st, char *path,
 				size_t size)
 {
 	struct stat cst;
-	int err;
 
 	if (stat(RELQ_CONTROL_PATH, &cst))
 		return errno;
-	if (st->nnodes == RELQ_SEC_MAX_NODES) {
-		errno = ENOSPC;
-		return errno;
-	}
-	err = relq_sec_tmpdir(st);
-	if (err)
-		return err;
-	snprintf(path, size, "%s/ctl%d", st->tmpdir, st->nnodes);
-	if (mknod(path, S_IFCHR | 0666, cst.st_rdev) || chmod(path, 0666))
-		return errno;
-	snprintf(st->nodes[st->nnodes++], sizeof(st->nodes[0]), "%s",
-		 path);
-	return 0;
-}
-
-/* Child-to-parent results of a test that forks. */
-static int *relq_sec_shared(unsigned int n)
-{
-	int *p = mmap(NULL, n * sizeof(int), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	memset(p, 0xff, n * sizeof(int));
-	return p;
-}
-
-/* Wait for a child: its exit status, or -1 if it did not exit. */
-static int relq_sec_wait(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Drop every capability; 0 or an errno. */
-static int relq_sec_drop_caps(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	unsigned int i;
-
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data))
-		return errno;
-	/* Check that nothing is left. */
-	if (syscall(SYS_capget, &hdr, data))
-		return errno;
-	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
-		if (data[i].effective || data[i].permitted) {
-			errno = EPERM;
-			return errno;
-		}
-	return 0;
+	return relq_nodes_mknod(&st->nodes, cst.st_rdev, path, size);
 }
 
 /*
@@ -245,7 +147,7 @@ static int relq_sec_become(uid_t uid, gid_t gid)
 		errno = EPERM;
 		return errno;
 	}
-	return relq_sec_drop_caps();
+	return relq_drop_caps();
 }
 
 /* Send @fd over the AF_UNIX socket @sock; 0 or an errno. */
@@ -428,7 +330,7 @@ TEST_F(sec, t_sec_2_unprivileged_open_denied)
 	pid_t pid;
 
 	ASSERT_EQ(0, relq_sec_create(&self->st, name));
-	r = relq_sec_shared(3);
+	r = relq_shared_ints(3);
 	ASSERT_TRUE(!!r);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -448,7 +350,7 @@ TEST_F(sec, t_sec_2_unprivileged_open_denied)
 			close(fd);
 		_exit(0);
 	}
-	status = relq_sec_wait(pid);
+	status = relq_wait_child(pid);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(r[0]));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
 	EXPECT_EQ(EACCES, r[1]) TH_LOG("control open: %d", r[1]);
@@ -477,7 +379,7 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	relq_sec_create_arg(&c, nname);
 	count = relq_list_count(self->ctl);
 	ASSERT_LE(1, count);
-	r = relq_sec_shared(7);
+	r = relq_shared_ints(7);
 	ASSERT_TRUE(!!r);
 	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
@@ -527,7 +429,7 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	}
 	close(go[1]);
 	close(ready[0]);
-	status = relq_sec_wait(pid);
+	status = relq_wait_child(pid);
 	EXPECT_EQ(0, map_err) TH_LOG("writing the id maps: %s", strerror(map_err));
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
 	if (r[0]) {
@@ -572,7 +474,7 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	relq_sec_name(&self->st, nname);
 	count = relq_list_count(self->ctl);
 	ASSERT_LE(1, count);
-	r = relq_sec_shared(4);
+	r = relq_shared_ints(4);
 	ASSERT_TRUE(!!r);
 
 	/* (a) The unprivileged opener's fd in root's hands. */
@@ -594,7 +496,7 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	fd = relq_sec_recv_fd(sv[0]);
 	err = fd < 0 ? errno : 0;
 	close(sv[0]);
-	status = relq_sec_wait(pid);
+	status = relq_wait_child(pid);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
 	EXPECT_EQ(0, r[1]) TH_LOG("open of the alternate node failed");
@@ -641,7 +543,7 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	err = relq_sec_send_fd(sv[0], rootfd);
 	close(sv[0]);
 	close(rootfd);
-	status = relq_sec_wait(pid);
+	status = relq_wait_child(pid);
 	EXPECT_EQ(0, err) TH_LOG("sending the fd: %s", strerror(err));
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
@@ -685,7 +587,7 @@ TEST_F(sec, t_sec_7_owner_can_open)
 	EXPECT_EQ(0, st.st_gid);
 	EXPECT_EQ(0600, st.st_mode & 07777);
 
-	r = relq_sec_shared(2 * ARRAY_SIZE(uids));
+	r = relq_shared_ints(2 * ARRAY_SIZE(uids));
 	ASSERT_TRUE(!!r);
 	for (i = 0; i < ARRAY_SIZE(uids); i++) {
 		int *res = r + 2 * i;
@@ -710,7 +612,7 @@ TEST_F(sec, t_sec_7_owner_can_open)
 			close(fd);
 			_exit(0);
 		}
-		status = relq_sec_wait(pid);
+		status = relq_wait_child(pid);
 		EXPECT_EQ(0, status) TH_LOG("uid %u child: %s",
 					    (unsigned int)uids[i], strerror(status));
 		EXPECT_EQ(0, res[0]) TH_LOG("becoming uid %u failed",

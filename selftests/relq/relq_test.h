@@ -22,7 +22,11 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 
+#include <linux/capability.h>
 #include <linux/relq.h>
 
 #define RELQ_CONTROL_PATH	"/dev/relq-control"
@@ -453,6 +457,124 @@ static inline int relq_join_ms(pthread_t t, long ms)
 		ts.tv_nsec -= 1000000000L;
 	}
 	return pthread_timedjoin_np(t, NULL, &ts);
+}
+
+/* Device nodes a test makes in a temporary directory of its own. */
+#define RELQ_MAX_NODES	4
+
+struct relq_nodes {
+	char dir[64];
+	int n;
+	char path[RELQ_MAX_NODES][96];
+};
+
+/*
+ * Make the directory: where device nodes work (/tmp may be mounted nodev,
+ * so /dev is tried next), 0755 so unprivileged children reach it.
+ */
+static inline int relq_nodes_dir(struct relq_nodes *nd)
+{
+	static const char * const bases[] = { "/tmp", "/dev" };
+	char probe[96];
+	unsigned int i;
+	int fd;
+
+	if (nd->dir[0])
+		return 0;
+	for (i = 0; i < 2; i++) {
+		snprintf(nd->dir, sizeof(nd->dir), "%s/relq-kst-XXXXXX", bases[i]);
+		if (!mkdtemp(nd->dir))
+			continue;
+		snprintf(probe, sizeof(probe), "%s/null", nd->dir);
+		fd = -1;
+		if (!mknod(probe, S_IFCHR | 0666, makedev(1, 3)))
+			fd = open(probe, O_RDWR | O_CLOEXEC);
+		unlink(probe);
+		if (fd >= 0)
+			close(fd);
+		if (fd >= 0 && !chmod(nd->dir, 0755))
+			return 0;
+		rmdir(nd->dir);
+	}
+	nd->dir[0] = '\0';
+	errno = ENODEV;
+	return errno;
+}
+
+/* mknod a 0666 character node for @dev; its path in @path; 0 or an errno. */
+static inline int relq_nodes_mknod(struct relq_nodes *nd, dev_t dev, char *path,
+				   size_t size)
+{
+	int err;
+
+	if (nd->n == RELQ_MAX_NODES) {
+		errno = ENOSPC;
+		return errno;
+	}
+	err = relq_nodes_dir(nd);
+	if (err)
+		return err;
+	snprintf(path, size, "%s/n%d", nd->dir, nd->n);
+	if (mknod(path, S_IFCHR | 0666, dev) || chmod(path, 0666))
+		return errno;
+	snprintf(nd->path[nd->n++], sizeof(nd->path[0]), "%s", path);
+	return 0;
+}
+
+/* Remove every node and the directory (teardown; also after a failure). */
+static inline void relq_nodes_remove(struct relq_nodes *nd)
+{
+	int i;
+
+	for (i = 0; i < nd->n; i++)
+		unlink(nd->path[i]);
+	if (nd->dir[0])
+		rmdir(nd->dir);
+}
+
+/* Child-to-parent results of a test that forks, filled with 0xff. */
+static inline int *relq_shared_ints(unsigned int n)
+{
+	int *p = mmap(NULL, n * sizeof(int), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0xff, n * sizeof(int));
+	return p;
+}
+
+/* Wait for a child: its exit status, or -1 if it did not exit. */
+static inline int relq_wait_child(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Drop every capability and check that none is left; 0 or an errno. */
+static inline int relq_drop_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	unsigned int i;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data))
+		return errno;
+	if (syscall(SYS_capget, &hdr, data))
+		return errno;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		if (data[i].effective || data[i].permitted) {
+			errno = EPERM;
+			return errno;
+		}
+	}
+	return 0;
 }
 
 /* The commands a channel fd accepts (the ENOTTY sweeps skip them). */
