@@ -125,7 +125,7 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 {
 	struct relq_mp3 *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
 	struct relq_mp3_arg *args = kunit_kcalloc(test, 4, sizeof(*args), GFP_KERNEL);
-	u32 size = relq_ring_size_for(1024, RELQ_MP3_MSG);
+	u32 size = relq_ring_size_for(1024);
 	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
 	struct task_struct *t;
 	int i;

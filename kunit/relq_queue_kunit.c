@@ -18,11 +18,11 @@ static void relq_queue_rec_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, relq_rec_size(4), 8);
 	KUNIT_EXPECT_EQ(test, relq_rec_size(5), 12);
 	/* A max_msg message always fits an empty ring. */
-	KUNIT_EXPECT_GE(test, relq_ring_size_for(5, 5), relq_rec_size(5));
-	KUNIT_EXPECT_GE(test, relq_ring_size_for(1, 1), relq_rec_size(1));
-	KUNIT_EXPECT_GE(test, relq_ring_size_for(1 << 20, 1 << 20),
+	KUNIT_EXPECT_GE(test, relq_ring_size_for(5), relq_rec_size(5));
+	KUNIT_EXPECT_GE(test, relq_ring_size_for(1), relq_rec_size(1));
+	KUNIT_EXPECT_GE(test, relq_ring_size_for(1 << 20),
 			relq_rec_size(1 << 20));
-	KUNIT_EXPECT_EQ(test, relq_ring_size_for(4096, 256) % RELQ_REC_ALIGN, 0);
+	KUNIT_EXPECT_EQ(test, relq_ring_size_for(4096) % RELQ_REC_ALIGN, 0);
 }
 
 static void relq_put(struct kunit *test, struct relq_ring *r, const void *p, u32 len)
@@ -54,7 +54,7 @@ static u32 relq_get(struct kunit *test, struct relq_ring *r, void *p, u32 cap)
 /* Fill, drain and refill a small ring many times: FIFO, exact, balanced. */
 static void relq_queue_fifo_wrap(struct kunit *test)
 {
-	u32 size = relq_ring_size_for(100, 37);
+	u32 size = relq_ring_size_for(100);
 	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
 	u8 in[37], out[37];
 	struct relq_ring r;
@@ -94,7 +94,7 @@ static void relq_queue_fifo_wrap(struct kunit *test)
 /* A full ring refuses the next record; one consume makes room again. */
 static void relq_queue_fits_accounting(struct kunit *test)
 {
-	u32 size = relq_ring_size_for(16, 8);
+	u32 size = relq_ring_size_for(16);
 	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
 	u8 msg[8] = "abcdefg", out[8];
 	struct relq_ring r;

@@ -31,18 +31,17 @@ u32 relq_rec_size(u32 len)
 EXPORT_SYMBOL_IF_KUNIT(relq_rec_size);
 
 /**
- * relq_ring_size_for() - ring size for a channel's limits
+ * relq_ring_size_for() - ring size for a channel's capacity
  * @capacity: payload bytes the channel may hold (validated by the caller)
- * @max_msg: largest message, at most @capacity
  *
- * Sized so that one @max_msg message always fits an empty ring.
+ * Every message is at most @capacity bytes (CREATE checks max_msg against
+ * it), so the largest message always fits an empty ring.
  *
  * Return: the ring size in bytes.
  */
-u32 relq_ring_size_for(u64 capacity, u32 max_msg)
+u32 relq_ring_size_for(u64 capacity)
 {
-	return max_t(u32, ALIGN(capacity, RELQ_REC_ALIGN), ALIGN(max_msg, RELQ_REC_ALIGN)) +
-	       RELQ_REC_HDR;
+	return ALIGN(capacity, RELQ_REC_ALIGN) + RELQ_REC_HDR;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_ring_size_for);
 

@@ -265,7 +265,7 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 					       kuid_t uid, kgid_t gid)
 {
 	struct relq_channel *ch;
-	u32 size = relq_ring_size_for(c->capacity, c->max_msg);
+	u32 size = relq_ring_size_for(c->capacity);
 	u8 *buf;
 
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
@@ -544,10 +544,9 @@ EXPORT_SYMBOL_IF_KUNIT(relq_channel_destroy);
  * Fills min(@capacity, *@count) entries, in id order, zero-padded.
  *
  * Context: process context; takes relq_registry_lock.
- * Return: 0.
  */
-int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
-			  u32 *count)
+void relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
+			   u32 *count)
 {
 	struct relq_channel *ch;
 	unsigned long id;
@@ -564,7 +563,6 @@ int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
 		n++;
 	}
 	*count = n;
-	return 0;
 }
 
 /**

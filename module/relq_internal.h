@@ -196,8 +196,8 @@ int relq_validate_create(const struct relq_create *c, u64 max_capacity,
 int relq_channel_create(const struct relq_create *c,
 			struct relq_create __user *uarg);
 int relq_channel_destroy(const char *name);
-int relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
-			  u32 *count);
+void relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
+			   u32 *count);
 struct relq_channel *relq_channel_lookup(unsigned int minor);
 int relq_channel_link(struct relq_channel *upper, struct file *lower_file);
 int relq_channel_unlink(struct relq_channel *upper);
@@ -215,7 +215,7 @@ void relq_status_update(struct relq_channel *ch);
 
 /* queue.c: no locks, no user pointers */
 u32 relq_rec_size(u32 len);
-u32 relq_ring_size_for(u64 capacity, u32 max_msg);
+u32 relq_ring_size_for(u64 capacity);
 void relq_ring_init(struct relq_ring *r, u8 *buf, u32 size);
 bool relq_ring_fits(const struct relq_ring *r, u32 len);
 u32 relq_ring_peek_len(const struct relq_ring *r);
