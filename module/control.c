@@ -139,7 +139,9 @@ static long relq_ioctl_list(struct file *file, void __user *arg)
 	if (ret)
 		return ret;
 	if (l.capacity) {
-		entries = kvcalloc(l.capacity, sizeof(*entries), GFP_KERNEL_ACCOUNT);
+		/* Sized by the caller: ENOMEM for it, no warning in the log. */
+		entries = kvcalloc(l.capacity, sizeof(*entries),
+				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!entries)
 			return -ENOMEM;
 	}

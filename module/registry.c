@@ -74,7 +74,7 @@ static void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
  * @name: the field, as copied from user space
  * @len: the field's size
  *
- * A name is 1 to @len - 1 characters from [a-z0-9_.-], terminated inside
+ * A name is 1 to @len - 1 characters from ``[a-z0-9_.-]``, terminated inside
  * the field, and not "." or ".."; bytes after the terminator are ignored.
  *
  * Return: 0, -ENAMETOOLONG if the field holds no NUL, or -EINVAL.
@@ -293,8 +293,12 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 	cdev_init(&ch->cdev, &relq_channel_fops);
 	ch->cdev.owner = THIS_MODULE;
 
-	/* From here on put_device() frees whatever was allocated. */
-	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	/*
+	 * From here on put_device() frees whatever was allocated. The ring's
+	 * size comes from CREATE: a failure is the caller's ENOMEM, not a
+	 * warning in the log that any admin could trigger at will.
+	 */
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	ch->status = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!buf || !ch->status) {
 		kvfree(buf);

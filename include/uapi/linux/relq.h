@@ -56,7 +56,7 @@
 
 /**
  * struct relq_create - argument of %RELQ_IOC_CREATE
- * @name: channel name: 1 to 31 characters from [a-z0-9_.-], not "." or
+ * @name: channel name: 1 to 31 characters from ``[a-z0-9_.-]``, not "." or
  *	"..", NUL-terminated inside the field; bytes after the NUL are ignored
  * @capacity: payload bytes the channel can hold, 1 to the max_capacity
  *	module parameter
