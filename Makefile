@@ -9,7 +9,7 @@ KDIR ?= $(shell bash scripts/kdir.sh 6.12 2>/dev/null)
 PWD_ := $(CURDIR)
 
 .PHONY: all modules selftests clean help check run shell deps kernel lint \
-	install-deps install uninstall relqctl sign
+	install-deps install uninstall relqctl sign verify htmldocs bench
 
 # Installation (DESTDIR for staging). The module goes to updates/ of the
 # kernel KDIR belongs to; files are 0644 (programs 0755), owned by root
@@ -80,6 +80,14 @@ lint: deps
 check:
 	bash scripts/check.sh
 
+# The Driver Verifier counterpart: lint, then fault injection and fuzzing
+# on the debug kernel (FUZZ_MINUTES, default 5; RELQ_SEED replays).
+verify:
+	TARGETS=verify bash scripts/check.sh
+
+htmldocs:
+	bash scripts/htmldocs.sh
+
 run:
 	bash scripts/run.sh
 
@@ -93,6 +101,10 @@ help:
 	@echo '  make run        install what is missing, build, boot a test kernel, demo relq'
 	@echo '  make check      the whole suite: lint, debug kernel (KUnit + kselftest),'
 	@echo '                  stock 6.12 and 6.1 (kselftest); prints "N passed, N failed"'
+	@echo '  make verify     lint + fault-injection sweeps + fuzzing on the debug kernel,'
+	@echo '                  then the verifier table (FUZZ_MINUTES=5, RELQ_SEED=...)'
+	@echo '  make htmldocs   HTML docs in Documentation/output/html (Sphinx + kernel-doc;'
+	@echo '                  warnings are errors)'
 	@echo '  make lint       only the host-side build and lint steps of make check'
 	@echo '  make shell      boot the debug kernel with relq loaded, interactive shell'
 	@echo '  make kernel     build (or reuse) the cached debug kernel'

@@ -8,17 +8,22 @@
 #      scanner's self-test, the kselftest build
 #   3. debug kernel (KASAN, lockdep, ...): KUnit + kselftests + splat scan
 #      (kmemleak included); kcsan kernel (KCSAN, lockdep, ...): the same
-#   4. stock 6.12 and stock 6.1: kselftests + splat scan
-#   5. a per-target table and "N passed, N failed, N skipped"
+#   4. verify (debug kernel): fail-nth sweeps, the failure soak, trinity,
+#      stress-ng and relq_fuzz, each followed by the health check; then
+#      make verify's table (scripts/verify_table.py)
+#   5. stock 6.12 and stock 6.1: kselftests + splat scan
+#   6. a per-target table and "N passed, N failed, N skipped"
 #
-# TARGETS="debug kcsan 6.12 6.1" picks the VM targets; TESTS=<substring> runs only
-# matching kselftests; --lint-only stops after step 2.
+# TARGETS="debug verify kcsan 6.12 6.1" picks the VM targets (make verify
+# is TARGETS=verify); TESTS=<substring> runs only matching kselftests;
+# FUZZ_MINUTES (default 5) bounds the fuzzing; --lint-only stops after
+# step 2.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 lint_only=0
 [ "${1:-}" = --lint-only ] && lint_only=1
-targets=${TARGETS:-debug kcsan 6.12 6.1}
+targets=${TARGETS:-debug verify kcsan 6.12 6.1}
 res=$RELQ_TOP/results
 rm -rf "$res"
 mkdir -p "$res/host"
@@ -137,6 +142,8 @@ coccinelle() { # the kernel's semantic patches over module/: no reports
 }
 checkstack() { # no relq function over 512 bytes of stack
 	local t out
+	echo "largest frame: $(objdump -d "$RELQ_TOP/.build/debug/relq.ko" |
+		perl "$ksrc/scripts/checkstack.pl" x86_64 0 | head -n 1 | tr -s ' \t' ' ') (debug)"
 	for t in 6.12 6.1 debug; do
 		out=$(objdump -d "$RELQ_TOP/.build/$t/relq.ko" | perl "$ksrc/scripts/checkstack.pl" x86_64 512)
 		[ -z "$out" ] || { echo "$t: $out"; return 1; }
@@ -186,6 +193,12 @@ lint() {
 	done
 	tap_step t_ioc_3_uapi_layout uapi_layout
 	tap_step t_doc_3_errno_table python3 "$RELQ_TOP/scripts/errno_table.py"
+	# T-DOC-1: the concordance's rows, IDs, code references and test names
+	# (a TAP file of its own), and the checker's self-test.
+	python3 "$RELQ_TOP/scripts/doc_links.py" > "$res/host/doc-links.tap" 2>&1
+	tap_step t_doc_1_concordance_checker_selftest python3 "$RELQ_TOP/scripts/doc_links.py" --self-test
+	# T-DOC-2: make htmldocs with warnings as errors.
+	tap_step t_doc_2_htmldocs bash "$RELQ_TOP/scripts/htmldocs.sh" "$res/host/html"
 	# T-INST-4, T-INST-7: make install/uninstall, modinfo, signing.
 	bash "$RELQ_TOP/scripts/test-install.sh" > "$res/host/install.tap" 2>&1
 	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
@@ -203,8 +216,33 @@ lint() {
 # KUnit); the functional contract is proven on the other three.
 kcsan_tests=t_mp_,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_devobj_5,t_can_1,t_map_1,t_rw_4
 
+# vm_tap TARGET OUTDIR: vm.tap says whether the VM completed and whether
+# its logs (console, dmesg, kmemleak) are free of splats (T-DV-6).
+vm_tap() {
+	local t=$1 out=$2 splats
+	splats=$(python3 "$RELQ_TOP/scripts/splat_scan.py" "$out/console.log" \
+		"$out/dmesg.txt" "$out/kmemleak.txt")
+	{
+		echo "TAP version 13"
+		echo "1..2"
+		if [ -f "$out/cmd.rc" ]; then
+			echo "ok 1 vm_${t}_completed"
+		else
+			echo "not ok 1 vm_${t}_completed # $(cat "$out/vm.status" 2>/dev/null)"
+		fi
+		if [ -z "$splats" ] && [ -f "$out/dmesg.txt" ]; then
+			echo "ok 2 t_dv_6_no_splats_$t"
+		else
+			echo "not ok 2 t_dv_6_no_splats_$t"
+			printf '%s\n' "$splats" | sed 's/^/# /'
+		fi
+	} > "$out/vm.tap"
+	[ -n "$splats" ] && { relq_log "splats on $t:"; printf '%s\n' "$splats" >&2; }
+	return 0
+}
+
 vm_target() {
-	local t=$1 out=$res/$1 rc splats filter=${TESTS:-}
+	local t=$1 out=$res/$1 rc filter=${TESTS:-}
 	mkdir -p "$out"
 	[ "$t" = kcsan ] && [ -z "$filter" ] && filter=$kcsan_tests
 	# The lint stage built the three lint trees; other flavours build here.
@@ -229,25 +267,25 @@ vm_target() {
 		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
 		> "$out/vm.out" 2>&1
 	rc=$?
-	splats=$(python3 "$RELQ_TOP/scripts/splat_scan.py" "$out/console.log" \
-		"$out/dmesg.txt" "$out/kmemleak.txt")
-	{
-		echo "TAP version 13"
-		echo "1..2"
-		if [ -f "$out/cmd.rc" ]; then
-			echo "ok 1 vm_${t}_completed"
-		else
-			echo "not ok 1 vm_${t}_completed # $(cat "$out/vm.status" 2>/dev/null)"
-		fi
-		if [ -z "$splats" ] && [ -f "$out/dmesg.txt" ]; then
-			echo "ok 2 t_dv_6_no_splats_$t"
-		else
-			echo "not ok 2 t_dv_6_no_splats_$t"
-			printf '%s\n' "$splats" | sed 's/^/# /'
-		fi
-	} > "$out/vm.tap"
-	[ -n "$splats" ] && { relq_log "splats on $t:"; printf '%s\n' "$splats" >&2; }
+	vm_tap "$t" "$out"
 	[ $rc -eq 0 ] || relq_log "$t: suite exited $rc; see $out/"
+	return 0
+}
+
+# make verify: the debug kernel (and the debug build of relq) under
+# fault injection and fuzzers, then the table.
+verify_target() {
+	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-5} * 60 )) rc
+	mkdir -p "$out"
+	"$RELQ_TOP/scripts/vm.sh" -t debug -o "$out" -T "$((secs + 900))" -- \
+		env RELQCTL="$RELQ_TOP/.build/relqctl" FUZZ_SECONDS="$secs" \
+		${RELQ_SEED:+RELQ_SEED="$RELQ_SEED"} \
+		bash "$RELQ_TOP/scripts/guest-verify.sh" "$RELQ_TOP/.build/debug" \
+		"$RELQ_TOP/.build/selftests" > "$out/vm.out" 2>&1
+	rc=$?
+	vm_tap verify "$out"
+	[ $rc -eq 0 ] || relq_log "verify: exited $rc; see $out/"
+	python3 "$RELQ_TOP/scripts/verify_table.py" "$res" | tee "$out/table.txt"
 	return 0
 }
 
@@ -264,7 +302,11 @@ esac
 stage lint lint
 if [ $lint_only -eq 0 ]; then
 	for t in $targets; do
-		stage "vm-$t" vm_target "$t"
+		if [ "$t" = verify ]; then
+			stage verify verify_target
+		else
+			stage "vm-$t" vm_target "$t"
+		fi
 	done
 fi
 relq_log "total: $(( $(date +%s) - t0 )) s"

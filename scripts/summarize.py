@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-ORDER = ["host", "debug", "kcsan", "6.12", "6.1"]
+ORDER = ["host", "debug", "verify", "kcsan", "6.12", "6.1"]
 
 
 def leaves(group):
