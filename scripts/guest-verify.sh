@@ -189,7 +189,8 @@ relq_fuzz_run() {
 	"$progdir/relq_fuzz" -s "$seed" -t "$secs" -p 2 > "$out/relq_fuzz.log" 2>&1
 	rc=$?
 	cat "$out/relq_fuzz.log"
-	calls=$(awk '/ calls$/ { s += $(NF - 1) } END { print s + 0 }' "$out/relq_fuzz.log")
+	calls=$(sed -n 's/^relq_fuzz: seed [0-9]*: \([0-9]*\) calls,.*/\1/p' "$out/relq_fuzz.log" |
+		awk '{ s += $1 } END { print s + 0 }')
 	stat fuzz_seconds_relq_fuzz "$secs"
 	stat fuzz_calls_relq_fuzz "$calls"
 	return $rc

@@ -507,7 +507,10 @@ FIXTURE_SETUP(failnth)
 	struct fctx *c = &self->c;
 
 	memset(c, 0, sizeof(*c));
-	c->ctl = c->ch = c->lo = self->nth = -1;
+	c->ctl = -1;
+	c->ch = -1;
+	c->lo = -1;
+	self->nth = -1;
 	if (access("/proc/self/fail-nth", F_OK))
 		SKIP(return, "no fail-nth: the kernel lacks CONFIG_FAULT_INJECTION");
 	if (access(DBG "/fail_usercopy", F_OK))
@@ -562,10 +565,9 @@ static bool errno_allowed(enum fi_mode mode, int err)
  * Run @op with the n-th injection point failing, n = 1, 2, ... until a
  * run with no injection left; every run must keep the invariants.
  */
-static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(failnth) *self,
+static void sweep(struct __test_metadata *_metadata, struct fctx *c, int nth,
 		  const struct fop *op, enum fi_mode mode, const char *id)
 {
-	struct fctx *c = &self->c;
 	unsigned int n, points = 0, nomem = 0, fault = 0, absorbed = 0;
 	bool fired;
 	long ret;
@@ -576,10 +578,10 @@ static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(failnth) *self
 		ASSERT_GT(NTH_LIMIT, n) TH_LOG("%s: no end after %u points", op->name, n);
 		if (op->setup)
 			ASSERT_EQ(0, op->setup(c)) TH_LOG("%s setup: %s", op->name, c->why);
-		nth_arm(self->nth, n);
+		nth_arm(nth, n);
 		ret = op->run(c);
 		err = errno;
-		fired = nth_disarm(self->nth);
+		fired = nth_disarm(nth);
 		if (ret) {
 			EXPECT_TRUE(errno_allowed(mode, err))
 				TH_LOG("%s, point %u: unexpected errno %d (%s)", op->name,
@@ -607,11 +609,14 @@ static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(failnth) *self
 		EXPECT_EQ(0, nomem);
 }
 
-#define SWEEP_ALL(op) sweep(_metadata, self, &op, FI_ALL, "t_err_1")
-#define SWEEP_UC(op) sweep(_metadata, self, &op, FI_USERCOPY, "t_uptr_5")
+#define SWEEP_ALL(op) sweep(_metadata, &self->c, self->nth, &(op), FI_ALL, "t_err_1")
+#define SWEEP_UC(op) sweep(_metadata, &self->c, self->nth, &(op), FI_USERCOPY, "t_uptr_5")
 
 /* T-OPEN-2: open under fail-nth; the open-file counter never drifts. */
-TEST_F(failnth, t_open_2_open_fail_nth) { sweep(_metadata, self, &op_open, FI_ALL, "t_open_2"); }
+TEST_F(failnth, t_open_2_open_fail_nth)
+{
+	sweep(_metadata, &self->c, self->nth, &op_open, FI_ALL, "t_open_2");
+}
 
 /* T-ERR-1: every syscall path with every injector. */
 TEST_F(failnth, t_err_1_fail_nth_read) { SWEEP_ALL(op_read); }
@@ -802,7 +807,8 @@ static void soak_read(struct soak *s, long long end)
 			continue;
 		}
 		if (atomic_load(&s->stop) && !atomic_load(&s->writers_left)) {
-			sent = recv = 0;
+			sent = 0;
+			recv = 0;
 			for (w = 0; w < SOAK_WRITERS; w++) {
 				sent += atomic_load(&s->sent[w]);
 				recv += s->received[w];

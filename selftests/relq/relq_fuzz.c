@@ -41,15 +41,16 @@
 #define NAMES		6
 #define FDS		16
 #define BUF_SIZE	(128 * 1024)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct fuzz {
-	uint64_t rng;
+	__u64 rng;
 	int fds[FDS];			/* -1 where empty */
 	unsigned char *buf;		/* BUF_SIZE read-write bytes */
 	unsigned char *ro;		/* a read-only page */
 	unsigned char *edge;		/* the last bytes before a PROT_NONE page */
 	unsigned long calls;
-	unsigned long ok;
+	unsigned long sink;		/* bytes read from mappings */
 };
 
 static const char *const names[NAMES] = {
@@ -57,9 +58,9 @@ static const char *const names[NAMES] = {
 };
 
 /* splitmix64: one PRNG stream per process, replayable from the seed. */
-static uint64_t rnd(struct fuzz *f)
+static __u64 rnd(struct fuzz *f)
 {
-	uint64_t z = (f->rng += 0x9e3779b97f4a7c15ULL);
+	__u64 z = (f->rng += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -84,7 +85,7 @@ static size_t rnd_size(struct fuzz *f, size_t max)
 
 	switch (below(f, 4)) {
 	case 0:
-		return edge[below(f, sizeof(edge) / sizeof(edge[0]))] % (max + 1);
+		return edge[below(f, ARRAY_SIZE(edge))] % (max + 1);
 	case 1:
 		return below(f, 512) % (max + 1);
 	default:
@@ -335,7 +336,7 @@ static void op_mmap(struct fuzz *f)
 		return;
 	/* Touch it (a read-only status page), maybe try to widen it. */
 	if (chance(f, 50))
-		(void)*(volatile unsigned char *)p;
+		f->sink += *(unsigned char *)p;
 	if (chance(f, 20))
 		mprotect(p, len, PROT_READ | PROT_WRITE);
 	if (chance(f, 20))
@@ -394,7 +395,7 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-static int fuzz_proc(uint64_t seed, unsigned int seconds)
+static int fuzz_proc(__u64 seed, unsigned int seconds)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
@@ -424,13 +425,14 @@ static int fuzz_proc(uint64_t seed, unsigned int seconds)
 			return 1;
 		}
 	}
-	printf("relq_fuzz: seed %llu: %lu calls\n", (unsigned long long)seed, f.calls);
+	printf("relq_fuzz: seed %llu: %lu calls, status-page byte sum %lu\n",
+	       (unsigned long long)seed, f.calls, f.sink);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	uint64_t seed = (uint64_t)time(NULL);
+	__u64 seed = (__u64)time(NULL);
 	unsigned int seconds = 30, procs = 2, i, failed = 0;
 	int opt, status;
 
