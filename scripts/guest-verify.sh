@@ -29,7 +29,7 @@ n=0
 declare -a lines
 : > "$stats"
 
-stat() { echo "$1 $2" >> "$stats"; }
+record() { echo "$1 $2" >> "$stats"; }
 
 step() { # step NAME CMD... : one TAP line for a harness step
 	local name=$1
@@ -54,25 +54,25 @@ no_new_splats() {
 	mark=$now
 	rm -f "$out/dmesg-$name.txt"
 	if python3 "$scan" "$out/dmesg-$name.new"; then
-		stat "splats_$name" 0
+		record "splats_$name" 0
 		return 0
 	fi
-	stat "splats_$name" "$(python3 "$scan" "$out/dmesg-$name.new" | wc -l)"
+	record "splats_$name" "$(python3 "$scan" "$out/dmesg-$name.new" | wc -l)"
 	return 1
 }
 
 relq_ko=$moddir/relq.ko
 
 # T-DV-5: the driver is healthy after whatever ran before.
-health() {
-	local c got
+health() (
+	set -x
 	c=$(cat /sys/kernel/debug/relq/counters) || return 1
 	echo "$c"
 	# Fuzzers leave channels behind by design; a channel they left must
 	# still go away cleanly, and no file may be left open.
 	grep -qx 'open_files 0' <<< "$c" || { echo "relq files still open"; return 1; }
 	"$relqctl" list
-	for ch in $("$relqctl" list | awk 'NR > 1 { print $1 }'); do
+	for ch in $(ls /dev/relq 2>/dev/null); do
 		"$relqctl" destroy "$ch" || return 1
 	done
 	"$relqctl" create health --capacity 4096 --max-msg 64 || return 1
@@ -86,7 +86,7 @@ health() {
 	rmmod relq || return 1
 	insmod "$relq_ko" || return 1
 	[ "$(stat -c '%a %u %g' /dev/relq-control)" = "600 0 0" ]
-}
+)
 
 after() { # after RUN: the checks that follow every fuzz or injection run
 	step "t_dv_6_no_splats_after_$1" no_new_splats "$1"
@@ -101,6 +101,10 @@ no_new_splats boot > /dev/null
 RELQ_SOAK_SECONDS=${RELQ_SOAK_SECONDS:-15} "$progdir/relq_failnth" \
 	> "$out/kselftest-relq_failnth.tap" 2>&1
 echo "relq verify: relq_failnth exited $?"
+# Whatever happened there, nothing fails on purpose from here on.
+for f in failslab fail_page_alloc fail_usercopy; do
+	echo 0 > "/sys/kernel/debug/$f/probability"
+done
 after failnth
 
 # --- 2. fuzzing ------------------------------------------------------------------
@@ -159,8 +163,8 @@ trinity_run() { # trinity_run NAME SECONDS [setpriv args...]
 	wait "$pid"
 	rc=$?
 	calls=$(trinity_calls "$out/trinity-$name.log")
-	stat "fuzz_seconds_trinity_$name" "$secs"
-	stat "fuzz_calls_trinity_$name" "$calls"
+	record "fuzz_seconds_trinity_$name" "$secs"
+	record "fuzz_calls_trinity_$name" "$calls"
 	echo "trinity $name: exit $rc, $calls syscalls"
 	tail -n 5 "$out/trinity-$name.log"
 	# It must have started and run syscalls until it was stopped.
@@ -179,8 +183,8 @@ stress_ng_run() { # stress_ng_run SECONDS: --dev on each node in turn
 		ops=$(awk '/metrc|metrics/ && / dev / { print $5 }' "$out/stress-ng.log.tmp")
 		total=$((total + ${ops:-0}))
 	done
-	stat fuzz_seconds_stress_ng "$secs"
-	stat fuzz_calls_stress_ng "$total"
+	record fuzz_seconds_stress_ng "$secs"
+	record fuzz_calls_stress_ng "$total"
 	echo "stress-ng: $total bogo ops"
 }
 
@@ -191,14 +195,14 @@ relq_fuzz_run() {
 	cat "$out/relq_fuzz.log"
 	calls=$(sed -n 's/^relq_fuzz: seed [0-9]*: \([0-9]*\) calls,.*/\1/p' "$out/relq_fuzz.log" |
 		awk '{ s += $1 } END { print s + 0 }')
-	stat fuzz_seconds_relq_fuzz "$secs"
-	stat fuzz_calls_relq_fuzz "$calls"
+	record fuzz_seconds_relq_fuzz "$secs"
+	record fuzz_calls_relq_fuzz "$calls"
 	return $rc
 }
 
-t_root=$((fuzz * 25 / 100)) t_user=$((fuzz * 20 / 100))
-t_stress=$((fuzz * 15 / 100)) t_own=$((fuzz - fuzz * 60 / 100))
-stat fuzz_seed "$seed"
+t_root=$((fuzz * 30 / 100)) t_user=$((fuzz * 25 / 100))
+t_stress=$((fuzz * 15 / 100)) t_own=$((fuzz - fuzz * 70 / 100))
+record fuzz_seed "$seed"
 
 fuzz_channels && victim_nodes
 feeder &
@@ -222,7 +226,7 @@ step t_dv_4_relq_fuzz relq_fuzz_run "$t_own"
 after relq_fuzz
 
 step t_dv_6_rmmod rmmod relq
-stat splats_total "$(python3 "$scan" <(dmesg) | wc -l)"
+record splats_total "$(python3 "$scan" <(dmesg) | wc -l)"
 
 {
 	echo "TAP version 13"

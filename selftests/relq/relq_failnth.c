@@ -749,7 +749,7 @@ static void *soak_churn(void *arg)
 		atomic_fetch_add(&s->churn_ops, 1);
 		fd = relq_open(s->name, O_RDONLY | O_NONBLOCK);
 		if (fd < 0) {
-			if (errno != ENOMEM)
+			if (!soak_errno(errno))
 				soak_bad(s, "open failed", errno);
 			atomic_fetch_add(&s->injected, 1);
 			continue;
@@ -822,21 +822,34 @@ static void soak_read(struct soak *s, long long end)
 	atomic_store(&s->stop, true);
 }
 
+/*
+ * Failures at 10 % for the tasks with make-it-fail only. The order is the
+ * safety: task-filter goes on before the probability, and the probability
+ * goes back to 0 before task-filter goes off, so no other task (the
+ * shell, the harness) ever sees a failure.
+ */
 static int soak_injectors(bool on)
 {
 	int i, err = 0;
 
+	if (!on) {
+		for (i = 0; i < INJECTORS; i++)
+			err = err ?: fi_set(injector[i], "probability", "0");
+		return err ?: fi_configure(FI_ALL);
+	}
 	for (i = 0; i < INJECTORS; i++) {
 		err = err ?: fi_set(injector[i], "verbose", "0");
-		err = err ?: fi_set(injector[i], "task-filter", on ? "Y" : "N");
+		err = err ?: fi_set(injector[i], "task-filter", "Y");
 		err = err ?: fi_set(injector[i], "interval", "1");
 		err = err ?: fi_set(injector[i], "times", "-1");
 		err = err ?: fi_set(injector[i], "space", "0");
-		err = err ?: fi_set(injector[i], "probability", on ? "10" : "0");
 	}
 	err = err ?: fi_set("failslab", "ignore-gfp-wait", "N");
+	err = err ?: fi_set("failslab", "cache-filter", "N");
 	err = err ?: fi_set("fail_page_alloc", "ignore-gfp-wait", "N");
 	err = err ?: fi_set("fail_page_alloc", "min-order", "0");
+	for (i = 0; i < INJECTORS; i++)
+		err = err ?: fi_set(injector[i], "probability", "10");
 	return err;
 }
 
