@@ -10,6 +10,10 @@ set -euo pipefail
 flavour=${1:-debug}
 frags=$(relq_fragments "$flavour")
 out=$(relq_built_kdir "$flavour")
+# One builder per flavour: a second caller waits, then reuses the result.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
 if [ -f "$out/.relq-done" ]; then
 	echo "$out"
 	exit 0
