@@ -422,11 +422,13 @@ static int fuzz_proc(__u64 seed, unsigned int seconds)
 		if (!step(&f)) {
 			printf("relq_fuzz: invariant broken at call %lu (seed %llu)\n",
 			       f.calls, (unsigned long long)seed);
+			fflush(stdout);
 			return 1;
 		}
 	}
 	printf("relq_fuzz: seed %llu: %lu calls, status-page byte sum %lu\n",
 	       (unsigned long long)seed, f.calls, f.sink);
+	fflush(stdout);	/* the caller leaves with _exit() */
 	return 0;
 }
 
