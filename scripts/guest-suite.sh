@@ -111,6 +111,14 @@ if [ -z "$filter" ] || [ "$filter" = udev ]; then
 	echo "relq suite: relq_udev_test.sh exited $?"
 fi
 
+# relqctl's own contract: exit statuses, errno names, send/recv/watch/link.
+if [ -z "$filter" ] || [ "$filter" = relqctl ]; then
+	echo "relq suite: running relqctl_test.sh"
+	RELQCTL=${RELQCTL:-} bash "$RELQ_TOP/selftests/relq/relqctl_test.sh" \
+		> "$out/kselftest-relqctl_test.tap" 2>&1
+	echo "relq suite: relqctl_test.sh exited $?"
+fi
+
 # T-OBJ-3: an open relq file pins the module; after the close rmmod works.
 rmmod_refused_while_open() {
 	local rc
