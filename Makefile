@@ -88,6 +88,11 @@ verify:
 htmldocs:
 	bash scripts/htmldocs.sh
 
+# relq against pipe, AF_UNIX seqpacket, POSIX mqueue and /dev/null on
+# Debian's stock 6.12 under QEMU: a table, JSON and a PNG in results/bench/.
+bench:
+	bash scripts/bench.sh
+
 run:
 	bash scripts/run.sh
 
@@ -105,6 +110,9 @@ help:
 	@echo '                  then the verifier table (FUZZ_MINUTES=5, RELQ_SEED=...)'
 	@echo '  make htmldocs   HTML docs in Documentation/output/html (Sphinx + kernel-doc;'
 	@echo '                  warnings are errors)'
+	@echo '  make bench      relq vs pipe, AF_UNIX seqpacket, POSIX mqueue and /dev/null on'
+	@echo '                  stock 6.12 under QEMU; table, JSON and PNG in results/bench/'
+	@echo '                  (TCG: only the ratios count)'
 	@echo '  make lint       only the host-side build and lint steps of make check'
 	@echo '  make shell      boot the debug kernel with relq loaded, interactive shell'
 	@echo '  make kernel     build (or reuse) the cached debug kernel'

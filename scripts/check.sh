@@ -85,7 +85,7 @@ ksrc=
 sources() {
 	git -C "$RELQ_TOP" ls-files -co --exclude-standard \
 		'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' 'selftests/relq/*.[ch]' \
-		'tools/*.[ch]'
+		'tools/*.[ch]' 'bench/*.[ch]'
 }
 checkpatch() {
 	local files out bad
