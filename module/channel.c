@@ -185,7 +185,13 @@ static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	ret = len;
 out_unlock:
 	mutex_unlock(&ch->rlock);
-	if (ret > 0)
+	/*
+	 * Skip the wait-queue lock when nobody waits: wq_has_sleeper()'s
+	 * barrier pairs with the one a waiter sets between queueing itself
+	 * and testing relq_writable() or relq_drained() (or, for poll, with
+	 * ch->lock), so a waiter either is seen here or sees the consume.
+	 */
+	if (ret > 0 && wq_has_sleeper(&ch->wwait))
 		wake_up_interruptible_poll(&ch->wwait, EPOLLOUT | EPOLLWRNORM);
 	return ret;
 }
@@ -221,7 +227,9 @@ static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from
 		relq_status_update(ch);
 	}
 	mutex_unlock(&ch->wlock);
-	wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
+	/* As in read: a queued waiter is seen, or it sees the commit. */
+	if (wq_has_sleeper(&ch->rwait))
+		wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
 	return count;
 }
 
