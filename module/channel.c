@@ -22,6 +22,9 @@
 
 #include <asm/ioctls.h>
 
+#define CREATE_TRACE_POINTS
+#include "relq_trace.h"
+
 static struct relq_channel *relq_file_channel(struct file *file)
 {
 	struct relq_file *rf = file->private_data;
@@ -149,13 +152,13 @@ static int relq_wait_room(struct relq_channel *ch, const struct kiocb *iocb,
 	}
 }
 
-static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
+				 struct iov_iter *to)
 {
-	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
 	size_t count = iov_iter_count(to);
 	size_t copied;
 	ssize_t ret;
-	u32 len;
+	u32 len, depth;
 
 	if (relq_channel_dead(ch))
 		return -ENODEV;
@@ -181,7 +184,9 @@ static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		relq_ring_consume(&ch->ring);
 		ch->received++;
 		relq_status_update(ch);
+		depth = ch->ring.depth;
 	}
+	trace_relq_dequeue(ch->id, len, depth);
 	ret = len;
 out_unlock:
 	mutex_unlock(&ch->rlock);
@@ -196,12 +201,13 @@ out_unlock:
 	return ret;
 }
 
-static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
+				  struct iov_iter *from)
 {
-	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
 	size_t count = iov_iter_count(from);
 	size_t copied;
 	ssize_t ret;
+	u32 depth;
 
 	if (relq_channel_dead(ch))
 		return -ENODEV;
@@ -225,12 +231,43 @@ static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from
 		relq_ring_commit(&ch->ring, count);
 		ch->sent++;
 		relq_status_update(ch);
+		depth = ch->ring.depth;
 	}
 	mutex_unlock(&ch->wlock);
+	trace_relq_enqueue(ch->id, count, depth);
 	/* As in read: a queued waiter is seen, or it sees the commit. */
 	if (wq_has_sleeper(&ch->rwait))
 		wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
 	return count;
+}
+
+/*
+ * Every read or write request ends in exactly one trace event: cancelled
+ * when a signal interrupted its wait, completed otherwise (a message
+ * moved, or an errno).
+ */
+static ssize_t relq_trace_request(const struct relq_channel *ch, bool write,
+				  ssize_t ret)
+{
+	if (ret == -ERESTARTSYS)
+		trace_relq_cancel(ch->id, write, ret);
+	else
+		trace_relq_complete(ch->id, write, ret);
+	return ret;
+}
+
+static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
+
+	return relq_trace_request(ch, false, relq_channel_read(ch, iocb, to));
+}
+
+static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
+
+	return relq_trace_request(ch, true, relq_channel_write(ch, iocb, from));
 }
 
 static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
