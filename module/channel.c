@@ -43,16 +43,21 @@ static bool relq_channel_dead(const struct relq_channel *ch)
  * @ch: the channel
  *
  * Writes the page under a sequence count kept in the kernel, so nothing
- * is ever read back from the page user space can see.
+ * is ever read back from the page user space can see. A channel nobody
+ * has mapped has no page yet, and this does nothing: the first mmap()
+ * publishes the state of that moment.
  *
  * Context: ch->lock held.
  */
 void relq_status_update(struct relq_channel *ch)
 	__must_hold(&ch->lock)
 {
-	struct relq_status *st = page_address(ch->status);
+	struct relq_status *st;
 
 	lockdep_assert_held(&ch->lock);
+	if (!ch->status)
+		return;
+	st = page_address(ch->status);
 	ch->status_seq++;
 	WRITE_ONCE(st->seq, ch->status_seq);
 	smp_wmb(); /* odd seq before the fields; pairs with the reader's rmb */
@@ -292,9 +297,39 @@ static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/*
+ * The status page is allocated at the first mmap() of a channel, so idle
+ * channels nobody maps cost no page and their message path skips the
+ * update. Once published under ch->lock it stays until the channel is
+ * freed.
+ */
+static struct page *relq_status_page(struct relq_channel *ch)
+{
+	struct page *page, *spare;
+
+	page = READ_ONCE(ch->status);
+	if (page)
+		return page;
+	spare = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!spare)
+		return NULL;
+	scoped_guard(spinlock, &ch->lock) {
+		if (!ch->status) {
+			WRITE_ONCE(ch->status, spare);
+			spare = NULL;
+			relq_status_update(ch);
+		}
+		page = ch->status;
+	}
+	if (spare)
+		__free_page(spare);
+	return page;
+}
+
 static int relq_channel_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct relq_channel *ch = relq_file_channel(file);
+	struct page *page;
 
 	if (relq_channel_dead(ch))
 		return -ENODEV;
@@ -302,10 +337,13 @@ static int relq_channel_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
+	page = relq_status_page(ch);
+	if (!page)
+		return -ENOMEM;
 	/* Never writable or executable later, never larger. */
 	relq_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP,
 			  VM_MAYWRITE | VM_MAYEXEC);
-	return vm_insert_page(vma, vma->vm_start, ch->status);
+	return vm_insert_page(vma, vma->vm_start, page);
 }
 
 /**

@@ -299,13 +299,11 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 	 * warning in the log that any admin could trigger at will.
 	 */
 	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	ch->status = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!buf || !ch->status) {
-		kvfree(buf);
+	if (!buf) {
 		put_device(&ch->dev);
 		return NULL;
 	}
-	/* The zeroed status page already reads LIVE with zero counters. */
+	/* The status page comes at the first mmap(). */
 	relq_ring_init(&ch->ring, buf, size);
 	return ch;
 }

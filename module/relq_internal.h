@@ -113,7 +113,8 @@ enum relq_state {
  * @ring: the message queue
  * @sent: messages accepted
  * @received: messages delivered
- * @status: the read-only status page shared with user space
+ * @status: the read-only status page shared with user space, allocated
+ *	at the first mmap(); set once under @lock, NULL until then
  * @status_seq: the status page's sequence count, kept here so relq never
  *	reads anything back from the shared page
  * @rwait: readers and pollers waiting for a message

@@ -1073,6 +1073,58 @@ TEST_F_TIMEOUT(channel, t_map_1_status_page_counters, 120)
 }
 
 /*
+ * T-MAP-1 (first mapping): the status page is created by the first
+ * mmap(), so it must start from the traffic that came before it, and
+ * every later mapping, through any fd, must show the same page.
+ */
+TEST_F(channel, t_map_1_first_map_after_traffic)
+{
+	static const size_t lens[] = { 7, 70, 200 };
+	size_t pg = relq_page_size();
+	unsigned char buf[RELQ_CH_MAX_MSG];
+	struct relq_status *a, *b, s1, s2;
+	struct relq_info info;
+	unsigned int i;
+	int fd2;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		ASSERT_EQ((ssize_t)lens[i], relq_send(self->fd, lens[i], i));
+	ASSERT_EQ((ssize_t)lens[0], read(self->fd, buf, sizeof(buf)));
+
+	a = mmap(NULL, pg, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(a != MAP_FAILED) TH_LOG("%s", strerror(errno));
+	ASSERT_TRUE(relq_status_snapshot(a, &s1));
+	ASSERT_EQ(0, relq_info(self->fd, &info));
+	EXPECT_EQ(0, s1.seq & 1);
+	EXPECT_NE(0, s1.seq);
+	EXPECT_EQ(RELQ_STATE_LIVE, s1.state);
+	EXPECT_EQ(3, s1.sent);
+	EXPECT_EQ(1, s1.received);
+	EXPECT_EQ(2, s1.depth);
+	EXPECT_EQ(270, s1.bytes);
+	EXPECT_EQ(info.sent, s1.sent);
+	EXPECT_EQ(info.depth, s1.depth);
+
+	/* A second fd maps the same page, which keeps following traffic. */
+	fd2 = relq_open(self->name, O_RDONLY);
+	ASSERT_LE(0, fd2);
+	b = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd2, 0);
+	ASSERT_TRUE(b != MAP_FAILED) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ((ssize_t)lens[1], read(fd2, buf, sizeof(buf)));
+	ASSERT_TRUE(relq_status_snapshot(a, &s1));
+	ASSERT_TRUE(relq_status_snapshot(b, &s2));
+	EXPECT_EQ(s1.seq, s2.seq);
+	EXPECT_EQ(2, s1.received);
+	EXPECT_EQ(1, s1.depth);
+	EXPECT_EQ(200, s1.bytes);
+	EXPECT_EQ(s1.received, s2.received);
+	EXPECT_EQ(s1.bytes, s2.bytes);
+	munmap(b, pg);
+	close(fd2);
+	munmap(a, pg);
+}
+
+/*
  * T-MAP-2: anything but one read-only page at offset 0 fails: other
  * lengths or offsets EINVAL, PROT_WRITE or PROT_EXEC EPERM; mprotect
  * cannot add write or exec (EACCES) and mremap cannot grow (EFAULT).
