@@ -310,7 +310,7 @@ static struct page *relq_status_page(struct relq_channel *ch)
 	page = READ_ONCE(ch->status);
 	if (page)
 		return page;
-	spare = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	spare = relq_alloc_page();
 	if (!spare)
 		return NULL;
 	scoped_guard(spinlock, &ch->lock) {
@@ -400,9 +400,7 @@ EXPORT_SYMBOL_IF_KUNIT(relq_info_fetch);
 int relq_info_put(struct relq_info __user *uinfo, u32 usize,
 		  const struct relq_info *info)
 {
-	if (copy_to_user(uinfo, info, min_t(size_t, usize, sizeof(*info))))
-		return -EFAULT;
-	return 0;
+	return relq_copy_to_user(uinfo, info, min_t(size_t, usize, sizeof(*info)));
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_info_put);
 
@@ -473,8 +471,9 @@ static long relq_ioctl_link(struct file *file, void __user *arg)
 
 	if (relq_channel_dead(ch))
 		return -ENODEV;
-	if (copy_from_user(&link, arg, sizeof(link)))
-		return -EFAULT;
+	ret = relq_copy_from_user(&link, arg, sizeof(link));
+	if (ret)
+		return ret;
 	if (link.flags || link.reserved)
 		return -EINVAL;
 	/* Our own reference to the file, never the fd number. */
@@ -585,7 +584,7 @@ static int relq_channel_open(struct inode *inode, struct file *file)
 		relq_channel_put(ch);
 		return -ENXIO;
 	}
-	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	rf = relq_kzalloc(sizeof(*rf));
 	if (!rf) {
 		relq_channel_put(ch);
 		return -ENOMEM;

@@ -10,6 +10,13 @@
 #include <linux/mm.h>
 #include <linux/version.h>
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <kunit/static_stub.h>
+#else
+/* 6.1 has no KUnit static stubs (6.2): relq's stub points compile away. */
+#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
+#endif
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 /* 6.3 made the class and devnode callbacks take const pointers. */
 #define RELQ_CONST_DEV		const

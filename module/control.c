@@ -72,8 +72,11 @@ EXPORT_SYMBOL_IF_KUNIT(relq_ioctl_dispatch);
 int relq_create_fetch(const struct relq_create __user *uarg,
 		      struct relq_create *c)
 {
-	if (copy_from_user(c, uarg, sizeof(*c)))
-		return -EFAULT;
+	int ret;
+
+	ret = relq_copy_from_user(c, uarg, sizeof(*c));
+	if (ret)
+		return ret;
 	return relq_validate_create(c, READ_ONCE(relq_max_capacity),
 				    READ_ONCE(relq_max_msg_size));
 }
@@ -95,8 +98,9 @@ static long relq_ioctl_destroy(struct file *file, void __user *arg)
 	struct relq_destroy d;
 	int ret;
 
-	if (copy_from_user(&d, arg, sizeof(d)))
-		return -EFAULT;
+	ret = relq_copy_from_user(&d, arg, sizeof(d));
+	if (ret)
+		return ret;
 	if (d.flags || d.reserved)
 		return -EINVAL;
 	ret = relq_validate_name(d.name, sizeof(d.name));
@@ -116,8 +120,11 @@ static long relq_ioctl_destroy(struct file *file, void __user *arg)
  */
 int relq_list_fetch(const struct relq_list __user *uarg, struct relq_list *l)
 {
-	if (copy_from_user(l, uarg, sizeof(*l)))
-		return -EFAULT;
+	int ret;
+
+	ret = relq_copy_from_user(l, uarg, sizeof(*l));
+	if (ret)
+		return ret;
 	if (l->flags || l->reserved)
 		return -EINVAL;
 	/* Bounded before any size is computed from it. */
@@ -140,20 +147,19 @@ static long relq_ioctl_list(struct file *file, void __user *arg)
 		return ret;
 	if (l.capacity) {
 		/* Sized by the caller: ENOMEM for it, no warning in the log. */
-		entries = kvcalloc(l.capacity, sizeof(*entries),
-				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		entries = relq_kvmalloc(array_size(l.capacity, sizeof(*entries)));
 		if (!entries)
 			return -ENOMEM;
 	}
 	relq_channel_snapshot(entries, l.capacity, &count);
 	n = min(count, l.capacity);
-	ret = -EFAULT;
-	if (n && copy_to_user(u64_to_user_ptr(l.entries), entries,
-			      array_size(n, sizeof(*entries))))
-		goto out_free;
-	if (put_user(count, &ulist->count))
-		goto out_free;
-	ret = 0;
+	if (n) {
+		ret = relq_copy_to_user(u64_to_user_ptr(l.entries), entries,
+					array_size(n, sizeof(*entries)));
+		if (ret)
+			goto out_free;
+	}
+	ret = put_user(count, &ulist->count) ? -EFAULT : 0;
 out_free:
 	kvfree(entries);
 	return ret;

@@ -268,7 +268,7 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 	u32 size = relq_ring_size_for(c->capacity);
 	u8 *buf;
 
-	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
+	ch = relq_kzalloc(sizeof(*ch));
 	if (!ch)
 		return NULL;
 	kref_init(&ch->ref);
@@ -298,7 +298,7 @@ static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
 	 * size comes from CREATE: a failure is the caller's ENOMEM, not a
 	 * warning in the log that any admin could trigger at will.
 	 */
-	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	buf = relq_kvmalloc(size);
 	if (!buf) {
 		put_device(&ch->dev);
 		return NULL;
@@ -585,6 +585,7 @@ void relq_registry_counters(unsigned int *channels, u64 *queued)
 	*channels = relq_nr_channels;
 	*queued = n;
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_registry_counters);
 
 /**
  * relq_registry_init() - reserve relq's char-device region and class

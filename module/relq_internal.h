@@ -226,6 +226,13 @@ size_t relq_ring_copy_out(const struct relq_ring *r, struct iov_iter *to,
 void relq_ring_commit(struct relq_ring *r, u32 len);
 void relq_ring_consume(struct relq_ring *r);
 
+/* alloc.c: relq's allocation and user-copy wrappers (KUnit stub points) */
+void *relq_kzalloc(size_t size);
+void *relq_kvmalloc(size_t size);
+struct page *relq_alloc_page(void);
+int relq_copy_from_user(void *dst, const void __user *src, size_t size);
+int relq_copy_to_user(void __user *dst, const void *src, size_t size);
+
 /* debugfs.c */
 void relq_debugfs_init(void);
 void relq_debugfs_exit(void);
