@@ -7,6 +7,11 @@
  * kernel what the fail-nth sweeps of make verify prove on a
  * fault-injection kernel. Without CONFIG_KUNIT the stub points compile
  * away and each wrapper is the one call it makes.
+ *
+ * The copy wrappers are out of line, so copy_{from,to}_user() cannot check
+ * the kernel buffer's size at build time; HARDENED_USERCOPY still checks
+ * it at run time, and every caller bounds the size by the object itself
+ * (its sizeof(), or the number of entries it allocated).
  */
 #include "relq_internal.h"
 
