@@ -560,11 +560,14 @@ plot $tp_cross using 2:3:4:xtic(1) title "vs pipe", \\
 set style histogram clustered gap 2
 set title "msgs/s, cross-vCPU (median; absolute values meaningless)"
 set ylabel "messages/s"
-set yrange [*:*]
+set yrange [1000:1e8]
+set key top right horizontal maxcols 3
 plot $abs using 2:xtic(1) title "relq", '' using 3 title "pipe", \\
      '' using 4 title "seqpacket", '' using 5 title "mqueue", \\
      '' using 6 title "null (floor)"
 unset logscale y
+set key top left vertical
+set yrange [*:*]
 set title "ping-pong round trip, 64 B (median of reps)"
 set ylabel "microseconds"
 set logscale y
@@ -582,7 +585,10 @@ plot $scale using 2:3:4:xtic(1) title "2/1 ratio [IQR]", \\
      2 with lines dt 3 lc "black" title "ideal"
 set style histogram clustered gap 2
 set title "kernel bytes per queued 64 B message beyond the payload"
-set ylabel "bytes (nominal object sizes)"
+set ylabel "bytes (nominal object sizes, log scale)"
+set logscale y
+set yrange [0.1:4096]
+set key top left
 plot $msgmem using 2:xtic(1) title "overhead", \\
      48 with lines dt 2 lc "red" title "relq goal 48 B"
 unset multiplot
