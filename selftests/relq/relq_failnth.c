@@ -289,6 +289,30 @@ static long run_mmap(struct fctx *c)
 	return c->map == MAP_FAILED ? -1 : 0;
 }
 
+/*
+ * relq allocates a channel's status page at its first mmap() and keeps
+ * it, so a channel that a failed point has already given a page would
+ * skip that allocation at the next point and shift every later one: each
+ * point gets a fresh channel, with the base messages queued.
+ */
+static int setup_mmap(struct fctx *c)
+{
+	int err;
+
+	close(c->ch);
+	c->ch = -1;
+	err = relq_destroy(c->ctl, c->name);
+	if (err)
+		return fail(c, "DESTROY failed without injection", NULL, err);
+	err = relq_create(c->ctl, c->name, 4096, MSG_MAX, NULL);
+	if (err)
+		return fail(c, "CREATE failed without injection", NULL, err);
+	c->ch = relq_open(c->name, O_RDWR | O_NONBLOCK);
+	if (c->ch < 0)
+		return fail(c, "cannot open the new channel", NULL, errno);
+	return queue_base(c);
+}
+
 static int check_mmap(struct fctx *c, long ret)
 {
 	if (!ret) {
@@ -510,7 +534,7 @@ static const struct fop op_open = { "open", NULL, run_open, check_open };
 static const struct fop op_read = { "read", NULL, run_read, check_read };
 static const struct fop op_write = { "write", NULL, run_write, check_write };
 static const struct fop op_poll = { "poll", NULL, run_poll, check_poll };
-static const struct fop op_mmap = { "mmap", NULL, run_mmap, check_mmap };
+static const struct fop op_mmap = { "mmap", setup_mmap, run_mmap, check_mmap };
 static const struct fop op_info = { "INFO", NULL, run_info, check_info };
 static const struct fop op_fionread = { "FIONREAD", NULL, run_fionread, check_fionread };
 static const struct fop op_link = { "LINK", NULL, run_link, check_link };
