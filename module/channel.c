@@ -300,14 +300,16 @@ static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
 /*
  * The status page is allocated at the first mmap() of a channel, so idle
  * channels nobody maps cost no page and their message path skips the
- * update. Once published under ch->lock it stays until the channel is
- * freed.
+ * update. It is only ever read and set under ch->lock, and it is filled
+ * in before the lock is dropped, so no mapper sees it half-written; once
+ * set it stays until the channel is freed.
  */
 static struct page *relq_status_page(struct relq_channel *ch)
 {
 	struct page *page, *spare;
 
-	page = READ_ONCE(ch->status);
+	scoped_guard(spinlock, &ch->lock)
+		page = ch->status;
 	if (page)
 		return page;
 	spare = relq_alloc_page();
@@ -315,7 +317,7 @@ static struct page *relq_status_page(struct relq_channel *ch)
 		return NULL;
 	scoped_guard(spinlock, &ch->lock) {
 		if (!ch->status) {
-			WRITE_ONCE(ch->status, spare);
+			ch->status = spare;
 			spare = NULL;
 			relq_status_update(ch);
 		}
