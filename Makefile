@@ -25,6 +25,10 @@ INSTALL_FILES := /lib/modules/$(KVER)/updates/relq.ko \
 	$(PREFIX)/share/doc/relq/examples/modules-load.d/relq.conf \
 	$(PREFIX)/share/doc/relq/examples/modprobe.d/relq.conf
 
+# The suite's knobs reach scripts/check.sh from the environment or the
+# command line alike (make check TESTS=t_sec_1).
+export TARGETS TESTS FUZZ_MINUTES RELQ_SEED RELQ_KVM
+
 all: modules
 
 modules:
@@ -83,9 +87,9 @@ check:
 # The Driver Verifier counterpart: lint, then fault injection and fuzzing
 # on the debug kernel (FUZZ_MINUTES, default 5; RELQ_SEED replays).
 verify:
-	TARGETS=verify bash scripts/check.sh
+	TARGETS=verify FUZZ_MINUTES=$(or $(FUZZ_MINUTES),5) bash scripts/check.sh
 
-htmldocs:
+htmldocs: deps
 	bash scripts/htmldocs.sh
 
 # relq against pipe, AF_UNIX seqpacket, POSIX mqueue and /dev/null on

@@ -3,27 +3,31 @@
 # make check: the whole relq suite.
 #
 #   1. deps: install what is missing (Debian packages)
-#   2. lint: W=1 and sparse C=2 on the 6.12, 6.1 and debug trees,
-#      checkpatch --strict, kernel-doc -Wall, banned APIs, the splat
-#      scanner's self-test, the kselftest build
-#   3. debug kernel (KASAN, lockdep, ...): KUnit + kselftests + splat scan
-#      (kmemleak included); kcsan kernel (KCSAN, lockdep, ...): the same
-#   4. verify (debug kernel): fail-nth sweeps, the failure soak, trinity,
+#   2. lint, host only: W=1, sparse C=2 and checkstack against the 6.12
+#      and 6.1 headers, checkpatch --strict, kernel-doc -Wall, coccinelle,
+#      banned APIs, the splat scanner's self-test, docs, packaging, the
+#      kselftest builds. The debug and kcsan kernels build meanwhile, in
+#      the background at idle priority.
+#   3. stock 6.12 and stock 6.1: kselftests + splat scan
+#   4. debug kernel (KASAN, lockdep, ...): W=1, sparse and checkstack
+#      against its tree (debug-lint), KUnit + kselftests + splat scan
+#      (kmemleak included)
+#   5. verify (debug kernel): fail-nth sweeps, the failure soak, trinity,
 #      stress-ng and relq_fuzz, each followed by the health check; then
 #      make verify's table (scripts/verify_table.py)
-#   5. stock 6.12 and stock 6.1: kselftests + splat scan
-#   6. a per-target table and "N passed, N failed, N skipped"
+#   6. kcsan kernel (KCSAN, lockdep, ...): KUnit + the race tests
+#   7. a per-target table and "N passed, N failed, N skipped"
 #
-# TARGETS="debug verify kcsan 6.12 6.1" picks the VM targets (make verify
+# TARGETS="6.12 6.1 debug verify kcsan" picks the VM targets (make verify
 # is TARGETS=verify); TESTS=<substring> runs only matching kselftests;
-# FUZZ_MINUTES (default 5) bounds the fuzzing; --lint-only stops after
-# step 2.
+# FUZZ_MINUTES (default 2; make verify's default is 5) bounds the
+# fuzzing; --lint-only stops after step 2 and builds no kernel.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 lint_only=0
 [ "${1:-}" = --lint-only ] && lint_only=1
-targets=${TARGETS:-debug verify kcsan 6.12 6.1}
+targets=${TARGETS:-6.12 6.1 debug verify kcsan}
 res=$RELQ_TOP/results
 rm -rf "$res"
 mkdir -p "$res/host"
@@ -42,7 +46,6 @@ stage() { # stage NAME CMD...: run one stage, print its time
 
 # --- TAP for host steps -----------------------------------------------------
 lint_n=0
-lint_tap=$res/host/lint.tap
 lint_lines=()
 tap_step() { # tap_step NAME CMD...: ok if CMD succeeds; its output as diagnostics
 	local name=$1 log
@@ -57,12 +60,14 @@ tap_step() { # tap_step NAME CMD...: ok if CMD succeeds; its output as diagnosti
 		head -n 40 "$log" | sed 's/^/    /' >&2
 	fi
 }
-write_lint_tap() {
+write_lint_tap() { # write_lint_tap FILE: the steps so far, then start afresh
 	{
 		echo "TAP version 13"
 		echo "1..$lint_n"
 		printf '%s\n' "${lint_lines[@]}"
-	} > "$lint_tap"
+	} > "$1"
+	lint_n=0
+	lint_lines=()
 }
 
 # Build output lines that are neither progress nor known-benign notes are
@@ -93,6 +98,9 @@ checkpatch() {
 	# shellcheck disable=SC2086
 	out=$(cd "$RELQ_TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree \
 		--show-types --terse -f $files)
+	# checkpatch caches the CamelCase names of include/ in the working
+	# directory; the tree keeps no file it did not have.
+	rm -f "$RELQ_TOP"/.checkpatch-camelcase.*
 	echo "$out"
 	# Findings not in the justified exception list fail the step.
 	bad=$(echo "$out" | grep -E ': (ERROR|WARNING|CHECK):' | while IFS= read -r l; do
@@ -140,14 +148,12 @@ coccinelle() { # the kernel's semantic patches over module/: no reports
 	done
 	return $rc
 }
-checkstack() { # no relq function over 512 bytes of stack
-	local t out
-	echo "largest frame: $(objdump -d "$RELQ_TOP/.build/debug/relq.ko" |
-		perl "$ksrc/scripts/checkstack.pl" x86_64 0 | head -n 1 | tr -s ' \t' ' ') (debug)"
-	for t in 6.12 6.1 debug; do
-		out=$(objdump -d "$RELQ_TOP/.build/$t/relq.ko" | perl "$ksrc/scripts/checkstack.pl" x86_64 512)
-		[ -z "$out" ] || { echo "$t: $out"; return 1; }
-	done
+checkstack() { # checkstack TARGET: no relq function over 512 bytes of stack
+	local ko=$RELQ_TOP/.build/$1/relq.ko out
+	echo "largest frame: $(objdump -d "$ko" |
+		perl "$ksrc/scripts/checkstack.pl" x86_64 0 | head -n 1 | tr -s ' \t' ' ') ($1)"
+	out=$(objdump -d "$ko" | perl "$ksrc/scripts/checkstack.pl" x86_64 512)
+	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 uapi_layout() { # T-IOC-3: standalone, C90, same layout on i386 and x86-64, no holes
 	local m tmp
@@ -174,16 +180,21 @@ dkms_build() {
 	"$RELQ_TOP/scripts/dkms-build.sh" "$1" > "$res/host/dkms-$1.srcversion"
 }
 
+# tree_lint TARGET: the compiler, sparse and stack checks against one tree.
+tree_lint() {
+	tap_step "t_err_4_build_w1_$1" build_w1 "$1"
+	tap_step "t_uptr_7_sparse_c2_$1" build_sparse "$1"
+	tap_step "t_err_4_checkstack_$1" checkstack "$1"
+}
+
+# The host-side gate: Debian's 6.12 and 6.1 headers, no kernel build. The
+# debug tree gets tree_lint once it is built (stage debug-lint).
 lint() {
-	local t
-	for t in 6.12 6.1 debug; do
-		tap_step "t_err_4_build_w1_$t" build_w1 "$t"
-		tap_step "t_uptr_7_sparse_c2_$t" build_sparse "$t"
-	done
+	tree_lint 6.12
+	tree_lint 6.1
 	tap_step t_err_4_checkpatch_strict checkpatch
 	tap_step t_err_4_kernel_doc kerneldoc
 	tap_step t_err_4_coccinelle coccinelle
-	tap_step t_err_4_checkstack checkstack
 	tap_step t_str_5_no_unsafe_string_functions banned_strings
 	tap_step t_dv_8_splat_scanner_selftest python3 "$RELQ_TOP/scripts/splat_scan.py" --self-test
 	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
@@ -208,7 +219,12 @@ lint() {
 	# which i386 flags as a size-changing cast; nothing else is silenced.
 	tap_step t_ioc_4_selftests_build_m32 selftests_build "$RELQ_TOP/.build/selftests32" \
 		"gcc -m32" -Wno-pointer-to-int-cast
-	write_lint_tap
+	write_lint_tap "$res/host/lint.tap"
+}
+
+debug_lint() {
+	tree_lint debug
+	write_lint_tap "$res/host/lint-debug.tap"
 }
 
 # --- VM targets ----------------------------------------------------------------
@@ -245,7 +261,7 @@ vm_target() {
 	local t=$1 out=$res/$1 rc filter=${TESTS:-}
 	mkdir -p "$out"
 	[ "$t" = kcsan ] && [ -z "$filter" ] && filter=$kcsan_tests
-	# The lint stage built the three lint trees; other flavours build here.
+	# lint and debug-lint built relq for 6.12, 6.1 and debug; kcsan builds here.
 	case $t in
 	6.12|6.1|debug) ;;
 	*) "$RELQ_TOP/scripts/build-module.sh" "$t" > "$out/build.log" 2>&1 ;;
@@ -275,7 +291,7 @@ vm_target() {
 # make verify: the debug kernel (and the debug build of relq) under
 # fault injection and fuzzers, then the table.
 verify_target() {
-	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-5} * 60 )) rc
+	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-2} * 60 )) rc
 	mkdir -p "$out"
 	"$RELQ_TOP/scripts/vm.sh" -t debug -o "$out" -T "$((secs + 900))" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" FUZZ_SECONDS="$secs" \
@@ -289,25 +305,80 @@ verify_target() {
 	return 0
 }
 
+# The flavours the chosen targets need, in the order they are needed.
+flavours() {
+	local t f seen=
+	for t in $targets; do
+		case $t in
+		debug|verify) f=debug ;;
+		kcsan) f=kcsan ;;
+		*) continue ;;
+		esac
+		case " $seen " in *" $f "*) ;; *) seen="$seen $f"; echo "$f" ;; esac
+	done
+}
+
+# Kernel builds run in the background at SCHED_IDLE priority, one after
+# the other, from the start: they take only the CPU time the foreground
+# stages leave idle (single-threaded lint steps, guests waiting on
+# timers), so the VM tests run at full speed and keep their timing. A
+# foreground stage that needs a kernel asks build-kernel.sh for it, which
+# waits on the flavour's lock and reuses the result (or builds it there,
+# at normal priority, should the background build have failed).
+kernels_bg() {
+	local f s
+	for f in $(flavours); do
+		s=$(date +%s)
+		chrt --idle 0 "$RELQ_TOP/scripts/build-kernel.sh" "$f" \
+			> "$res/host/kernel-$f.out" 2> "$res/host/kernel-$f.log" || return 1
+		relq_log "background: the $f kernel took $(( $(date +%s) - s )) s"
+	done
+}
+
+# need_kernel FLAVOUR: wait for (or build) a kernel, then lint against it.
+need_kernel() {
+	[ -f "$res/host/built-$1" ] && return 0
+	stage "$1-kernel" "$RELQ_TOP/scripts/build-kernel.sh" "$1" > /dev/null ||
+		relq_die "$1 kernel build failed"
+	touch "$res/host/built-$1"
+	if [ "$1" = debug ]; then
+		stage debug-lint debug_lint
+	fi
+}
+
 stage deps bash "$RELQ_TOP/scripts/deps.sh" || relq_die "dependency install failed"
 ksrc=$(stage ksrc "$RELQ_TOP/scripts/ksrc.sh") || relq_die "no kernel source"
-# The debug tree is a lint target too, so it is always built (or reused).
-stage debug-kernel "$RELQ_TOP/scripts/build-kernel.sh" debug > /dev/null ||
-	relq_die "debug kernel build failed"
-case " $targets " in
-*" kcsan "*)
-	stage kcsan-kernel "$RELQ_TOP/scripts/build-kernel.sh" kcsan > /dev/null ||
-		relq_die "kcsan kernel build failed" ;;
-esac
+kill_tree() { # kill_tree PID: the process and all its descendants
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+bg_pid=
+if [ $lint_only -eq 0 ] && [ -n "$(flavours)" ]; then
+	kernels_bg &
+	bg_pid=$!
+	# No build outlives the run that started it.
+	trap 'kill_tree $bg_pid' EXIT
+fi
 stage lint lint
 if [ $lint_only -eq 0 ]; then
 	for t in $targets; do
+		case $t in
+		debug|verify) need_kernel debug ;;
+		kcsan) need_kernel kcsan ;;
+		esac
 		if [ "$t" = verify ]; then
 			stage verify verify_target
 		else
 			stage "vm-$t" vm_target "$t"
 		fi
 	done
+fi
+if [ -n "$bg_pid" ]; then
+	wait "$bg_pid"
+	trap - EXIT
 fi
 relq_log "total: $(( $(date +%s) - t0 )) s"
 python3 "$RELQ_TOP/scripts/summarize.py" "$res"

@@ -9,12 +9,13 @@ set -euo pipefail
 
 target=${RELQ_RUN_TARGET:-6.12}
 "$RELQ_TOP/scripts/deps.sh"
+out=$RELQ_TOP/results/run
+mkdir -p "$out"
 relq_log "building relq for $target"
-"$RELQ_TOP/scripts/build-module.sh" "$target" > "$RELQ_TOP/.build/run-build.log" 2>&1 ||
-	{ cat "$RELQ_TOP/.build/run-build.log"; relq_die "build failed"; }
+"$RELQ_TOP/scripts/build-module.sh" "$target" > "$out/build.log" 2>&1 ||
+	{ cat "$out/build.log"; relq_die "build failed"; }
 make -s -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build" ||
 	relq_die "relqctl build failed"
-out=$RELQ_TOP/results/run
 relq_log "booting the $target kernel under QEMU (TCG; about 30 s)"
 set +e
 "$RELQ_TOP/scripts/vm.sh" -t "$target" -o "$out" -T 300 -- \

@@ -7,10 +7,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 target=${RELQ_SHELL_TARGET:-debug}
-"$RELQ_TOP/scripts/build-module.sh" "$target" > "$RELQ_TOP/.build/shell-build.log" 2>&1 ||
-	{ cat "$RELQ_TOP/.build/shell-build.log"; relq_die "build failed"; }
 out=$RELQ_TOP/results/shell
 mkdir -p "$out"
+"$RELQ_TOP/scripts/build-module.sh" "$target" > "$out/build.log" 2>&1 ||
+	{ cat "$out/build.log"; relq_die "build failed"; }
 cat > "$out/profile" <<EOP
 insmod $RELQ_TOP/.build/$target/relq.ko && echo "relq loaded: \$(ls -l /dev/relq-control)"
 cd $RELQ_TOP

@@ -150,7 +150,7 @@ def lint_table(hdir):
     lines.append("  kernel-doc -Wall: %s, coccinelle reports: %s" % (
         count(os.path.join(hdir, "t_err_4_kernel_doc.log"), r"\S"),
         count(os.path.join(hdir, "t_err_4_coccinelle.log"), r"^\S")))
-    cs = read(os.path.join(hdir, "t_err_4_checkstack.log")) or ""
+    cs = read(os.path.join(hdir, "t_err_4_checkstack_debug.log")) or ""
     m = re.search(r"largest frame: (.*)", cs)
     lines.append("  checkstack: %s (limit 512 bytes)" % (m.group(1) if m else "?"))
     return lines
