@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Channel files, /dev/relq/<name>: write() sends one message, read()
- * receives one whole message, poll() reports exactly what read and write
- * would do, mmap() maps the read-only status page, and INFO/FIONREAD
- * report state.
+ * A channel: its lifetime, its state machine, its message path and its
+ * status page. file.c turns system calls on an open channel file into
+ * these calls; registry.c names channels and gives them devices.
+ *
+ * Lifetime: &struct relq_channel.ref counts the registry (until DESTROY)
+ * and every open file. The last relq_channel_put() drops the channel's
+ * device reference; the device's release (once the cdev of the files
+ * being torn down lets go too) calls relq_channel_free(), which frees the
+ * channel after an RCU grace period, because registry lookups at open run
+ * under RCU.
  *
  * Readers are serialised by rlock and writers by wlock, so each side
  * moves messages in order; the ring's indices and counters change only
@@ -13,32 +19,109 @@
 #include "relq_internal.h"
 
 #include <linux/export.h>
-#include <linux/file.h>
+#include <linux/gfp.h>
 #include <linux/mm.h>
-#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
-
-#include <asm/ioctls.h>
+#include <linux/string.h>
 
 #define CREATE_TRACE_POINTS
 #include "relq_trace.h"
 
-static struct relq_channel *relq_file_channel(struct file *file)
+/**
+ * relq_channel_alloc() - allocate a channel and its ring
+ * @c: a CREATE argument, checked by relq_validate_create()
+ *
+ * The channel starts LIVE with one reference and no device; the caller
+ * initialises the device (registry.c), after which put_device() frees it.
+ *
+ * Context: process context; may sleep.
+ * Return: the channel, or NULL when memory is short.
+ */
+struct relq_channel *relq_channel_alloc(const struct relq_create *c)
 {
-	struct relq_file *rf = file->private_data;
+	struct relq_channel *ch;
 
-	return rf->ch;
+	KUNIT_STATIC_STUB_REDIRECT(relq_channel_alloc, c);
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
+	if (!ch)
+		return NULL;
+	if (relq_ring_alloc(&ch->ring, c->capacity)) {
+		kfree(ch);
+		return NULL;
+	}
+	kref_init(&ch->ref);
+	strscpy_pad(ch->name, c->name, sizeof(ch->name));
+	ch->capacity = c->capacity;
+	ch->max_msg = c->max_msg;
+	ch->mode = (c->flags & RELQ_CREATE_MODE) ? c->mode : 0600;
+	ch->explicit_access = c->flags & RELQ_CREATE_FLAGS;
+	INIT_LIST_HEAD(&ch->node);
+	mutex_init(&ch->rlock);
+	mutex_init(&ch->wlock);
+	spin_lock_init(&ch->lock);
+	init_waitqueue_head(&ch->rwait);
+	init_waitqueue_head(&ch->wwait);
+	ch->state = RELQ_LIVE;
+	/* The status page comes at the first mmap(). */
+	return ch;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_alloc);
+
+/**
+ * relq_channel_free() - free a channel, its ring and its status page
+ * @ch: a channel whose device reference is gone
+ *
+ * Context: any; the memory goes after an RCU grace period.
+ */
+void relq_channel_free(struct relq_channel *ch)
+{
+	relq_ring_free(&ch->ring);
+	if (ch->status)
+		__free_page(ch->status);
+	/* RCU readers of the registry may still be looking at it. */
+	kfree_rcu(ch, rcu);
 }
 
-/* Lockless state check; DESTROY wakes every waiter after setting it. */
-static bool relq_channel_dead(const struct relq_channel *ch)
+static void relq_channel_last_put(struct kref *ref)
 {
-	return READ_ONCE(ch->state) != RELQ_LIVE;
+	struct relq_channel *ch = container_of(ref, struct relq_channel, ref);
+
+	put_device(&ch->dev);
 }
 
 /**
+ * relq_channel_put() - drop a reference on a channel
+ * @ch: the channel
+ *
+ * Context: process context.
+ */
+void relq_channel_put(struct relq_channel *ch)
+{
+	kref_put(&ch->ref, relq_channel_last_put);
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_put);
+
+/**
+ * relq_state_transition() - check one step of the channel state machine
+ * @from: the current state
+ * @to: the requested state
+ *
+ * The only transitions are LIVE -> DYING (DESTROY unpublishes) and
+ * DYING -> DEAD (the node is gone and waiters are woken).
+ *
+ * Return: 0 if the transition is allowed, -EINVAL otherwise.
+ */
+int relq_state_transition(enum relq_state from, enum relq_state to)
+{
+	if ((from == RELQ_LIVE && to == RELQ_DYING) ||
+	    (from == RELQ_DYING && to == RELQ_DEAD))
+		return 0;
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_state_transition);
+
+/*
  * relq_status_update() - republish the status page
  * @ch: the channel
  *
@@ -49,7 +132,7 @@ static bool relq_channel_dead(const struct relq_channel *ch)
  *
  * Context: ch->lock held.
  */
-void relq_status_update(struct relq_channel *ch)
+static void relq_status_update(struct relq_channel *ch)
 	__must_hold(&ch->lock)
 {
 	struct relq_status *st;
@@ -69,6 +152,45 @@ void relq_status_update(struct relq_channel *ch)
 	smp_wmb(); /* the fields before the even seq */
 	ch->status_seq++;
 	WRITE_ONCE(st->seq, ch->status_seq);
+}
+
+/**
+ * relq_channel_set_state() - move a channel one step through its states
+ * @ch: the channel
+ * @to: %RELQ_DYING or %RELQ_DEAD, the next state
+ *
+ * Entering %RELQ_DEAD wakes every reader, writer, poller and DRAIN
+ * caller; each then returns -ENODEV (poll: EPOLLHUP).
+ *
+ * Context: process context; takes ch->lock.
+ */
+void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
+{
+	scoped_guard(spinlock, &ch->lock) {
+		/* Only DESTROY moves a channel, once: no user action can fail this. */
+		if (WARN_ON_ONCE(relq_state_transition(ch->state, to)))
+			return;
+		WRITE_ONCE(ch->state, to);
+		relq_status_update(ch);
+	}
+	if (to == RELQ_DEAD) {
+		wake_up_interruptible_all(&ch->rwait);
+		wake_up_interruptible_all(&ch->wwait);
+	}
+}
+
+/**
+ * relq_channel_dead() - whether a channel no longer carries messages
+ * @ch: the channel
+ *
+ * Lockless: DESTROY wakes every waiter after setting the state, and each
+ * waiter re-checks under the lock.
+ *
+ * Return: true once DESTROY has started on @ch.
+ */
+bool relq_channel_dead(const struct relq_channel *ch)
+{
+	return READ_ONCE(ch->state) != RELQ_LIVE;
 }
 
 /*
@@ -157,8 +279,8 @@ static int relq_wait_room(struct relq_channel *ch, const struct kiocb *iocb,
 	}
 }
 
-static ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
-				 struct iov_iter *to)
+static ssize_t relq_channel_do_read(struct relq_channel *ch, struct kiocb *iocb,
+				    struct iov_iter *to)
 {
 	size_t count = iov_iter_count(to);
 	size_t copied;
@@ -206,8 +328,8 @@ out_unlock:
 	return ret;
 }
 
-static ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
-				  struct iov_iter *from)
+static ssize_t relq_channel_do_write(struct relq_channel *ch, struct kiocb *iocb,
+				     struct iov_iter *from)
 {
 	size_t count = iov_iter_count(from);
 	size_t copied;
@@ -261,28 +383,53 @@ static ssize_t relq_trace_request(const struct relq_channel *ch, bool write,
 	return ret;
 }
 
-static ssize_t relq_channel_read_iter(struct kiocb *iocb, struct iov_iter *to)
+/**
+ * relq_channel_read() - receive the oldest message into @to
+ * @ch: the channel
+ * @iocb: the request; IOCB_NOWAIT and O_NONBLOCK make it non-blocking
+ * @to: the caller's buffer
+ *
+ * Context: process context; may sleep (interruptibly).
+ * Return: the message's length; 0 for an empty buffer; -EMSGSIZE if the
+ * buffer is too small (the message stays); -EFAULT (the message stays);
+ * -EAGAIN; -ENODEV; -ERESTARTSYS.
+ */
+ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
+			  struct iov_iter *to)
 {
-	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
-
-	return relq_trace_request(ch, false, relq_channel_read(ch, iocb, to));
+	return relq_trace_request(ch, false, relq_channel_do_read(ch, iocb, to));
 }
 
-static ssize_t relq_channel_write_iter(struct kiocb *iocb, struct iov_iter *from)
+/**
+ * relq_channel_write() - send @from as one message
+ * @ch: the channel
+ * @iocb: the request; IOCB_NOWAIT and O_NONBLOCK make it non-blocking
+ * @from: the message
+ *
+ * Context: process context; may sleep (interruptibly).
+ * Return: the message's length, once queued; 0 for an empty message
+ * (nothing is queued); -EMSGSIZE above max_msg; -EFAULT (nothing is
+ * queued); -EAGAIN; -ENODEV; -ERESTARTSYS.
+ */
+ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
+			   struct iov_iter *from)
 {
-	struct relq_channel *ch = relq_file_channel(iocb->ki_filp);
-
-	return relq_trace_request(ch, true, relq_channel_write(ch, iocb, from));
+	return relq_trace_request(ch, true, relq_channel_do_write(ch, iocb, from));
 }
 
-static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
+/**
+ * relq_channel_poll_mask() - what read and write would do now
+ * @ch: the channel
+ *
+ * Context: any but hard IRQ; takes ch->lock.
+ * Return: EPOLLHUP | EPOLLERR once dead; otherwise EPOLLIN with a message
+ * queued and EPOLLOUT with room for a message of max_msg bytes.
+ */
+__poll_t relq_channel_poll_mask(struct relq_channel *ch)
 {
-	struct relq_channel *ch = relq_file_channel(file);
 	bool dead, have, fits;
 	__poll_t mask = 0;
 
-	poll_wait(file, &ch->rwait, wait);
-	poll_wait(file, &ch->wwait, wait);
 	scoped_guard(spinlock, &ch->lock) {
 		dead = ch->state != RELQ_LIVE;
 		have = ch->ring.depth;
@@ -304,7 +451,14 @@ static __poll_t relq_channel_poll(struct file *file, poll_table *wait)
  * in before the lock is dropped, so no mapper sees it half-written; once
  * set it stays until the channel is freed.
  */
-static struct page *relq_status_page(struct relq_channel *ch)
+/**
+ * relq_status_page() - the channel's status page, allocated on first use
+ * @ch: the channel
+ *
+ * Context: process context; may sleep.
+ * Return: the page (it lives as long as the channel), or NULL.
+ */
+struct page *relq_status_page(struct relq_channel *ch)
 {
 	struct page *page, *spare;
 
@@ -312,7 +466,7 @@ static struct page *relq_status_page(struct relq_channel *ch)
 		page = ch->status;
 	if (page)
 		return page;
-	spare = relq_alloc_page();
+	spare = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!spare)
 		return NULL;
 	scoped_guard(spinlock, &ch->lock) {
@@ -328,180 +482,47 @@ static struct page *relq_status_page(struct relq_channel *ch)
 	return page;
 }
 
-static int relq_channel_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	struct relq_channel *ch = relq_file_channel(file);
-	struct page *page;
-
-	if (relq_channel_dead(ch))
-		return -ENODEV;
-	if (vma->vm_pgoff || vma_pages(vma) != 1)
-		return -EINVAL;
-	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
-		return -EPERM;
-	page = relq_status_page(ch);
-	if (!page)
-		return -ENOMEM;
-	/* Never writable or executable later, never larger. */
-	relq_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP,
-			  VM_MAYWRITE | VM_MAYEXEC);
-	return vm_insert_page(vma, vma->vm_start, page);
-}
-
 /**
- * relq_info_fetch() - copy in and check an INFO argument
- * @uinfo: the caller's struct
- * @usize: out: the caller's struct size, read once
+ * relq_channel_info() - a consistent snapshot of a channel for INFO
+ * @ch: the channel
+ * @info: out: every field of the current version, padding zeroed
  *
- * Reads the size first, then the struct once (copy_struct_from_user()),
- * and checks the kernel copy. On a non-zero unknown tail it writes the
- * kernel's size to the caller's size field.
- *
- * Context: process context; may fault.
- * Return: 0; -EFAULT; -EINVAL for a size below %RELQ_INFO_SIZE_VER0 or
- * non-zero flags; -E2BIG for a size above a page or a non-zero tail.
+ * Context: any but hard IRQ; takes ch->lock.
  */
-int relq_info_fetch(struct relq_info __user *uinfo, u32 *usize)
+void relq_channel_info(struct relq_channel *ch, struct relq_info *info)
 {
-	struct relq_info info;
-	int ret;
-
-	/* The size is fetched once; the copy's own size field is ignored. */
-	if (get_user(*usize, &uinfo->size))
-		return -EFAULT;
-	if (*usize < RELQ_INFO_SIZE_VER0)
-		return -EINVAL;
-	if (*usize > PAGE_SIZE)
-		return -E2BIG;
-	ret = copy_struct_from_user(&info, sizeof(info), uinfo, *usize);
-	if (ret == -E2BIG) {
-		/* Tell the caller what this kernel understands. */
-		if (put_user((u32)sizeof(info), &uinfo->size))
-			return -EFAULT;
-		return -E2BIG;
-	}
-	if (ret)
-		return ret;
-	if (info.flags)
-		return -EINVAL;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_info_fetch);
-
-/**
- * relq_info_put() - copy an INFO result out
- * @uinfo: the caller's struct
- * @usize: its size, from relq_info_fetch()
- * @info: the result, fully initialised (padding included)
- *
- * Writes min(@usize, kernel size) bytes and nothing beyond.
- *
- * Context: process context; may fault.
- * Return: 0 or -EFAULT.
- */
-int relq_info_put(struct relq_info __user *uinfo, u32 usize,
-		  const struct relq_info *info)
-{
-	return relq_copy_to_user(uinfo, info, min_t(size_t, usize, sizeof(*info)));
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_info_put);
-
-static long relq_ioctl_info(struct file *file, void __user *arg)
-{
-	struct relq_channel *ch = relq_file_channel(file);
-	struct relq_info info;
-	u32 usize;
-	int ret;
-
-	if (relq_channel_dead(ch))
-		return -ENODEV;
-	ret = relq_info_fetch(arg, &usize);
-	if (ret)
-		return ret;
-
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	info.id = ch->id;
-	info.capacity = ch->capacity;
-	info.max_msg = ch->max_msg;
-	info.mode = ch->mode;
-	strscpy_pad(info.name, ch->name, sizeof(info.name));
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->id = ch->id;
+	info->capacity = ch->capacity;
+	info->max_msg = ch->max_msg;
+	info->mode = ch->mode;
+	strscpy_pad(info->name, ch->name, sizeof(info->name));
 	scoped_guard(spinlock, &ch->lock) {
-		info.state = ch->state;
-		info.depth = ch->ring.depth;
-		info.bytes = ch->ring.bytes;
-		info.sent = ch->sent;
-		info.received = ch->received;
-		info.next_size = ch->ring.depth ? relq_ring_peek_len(&ch->ring) : 0;
+		info->state = ch->state;
+		info->depth = ch->ring.depth;
+		info->bytes = ch->ring.bytes;
+		info->sent = ch->sent;
+		info->received = ch->received;
+		info->next_size = ch->ring.depth ? relq_ring_peek_len(&ch->ring) : 0;
 	}
-	return relq_info_put(arg, usize, &info);
 }
 
-static long relq_ioctl_fionread(struct file *file, void __user *arg)
+/**
+ * relq_channel_next_size() - length of the oldest message, for FIONREAD
+ * @ch: the channel
+ *
+ * Context: any but hard IRQ; takes ch->lock.
+ * Return: its payload length, or 0 with no message queued.
+ */
+u32 relq_channel_next_size(struct relq_channel *ch)
 {
-	struct relq_channel *ch = relq_file_channel(file);
-	int next = 0;
+	u32 next = 0;
 
-	if (relq_channel_dead(ch))
-		return -ENODEV;
 	scoped_guard(spinlock, &ch->lock)
 		if (ch->ring.depth)
 			next = relq_ring_peek_len(&ch->ring);
-	return put_user(next, (int __user *)arg);
-}
-
-/**
- * relq_is_channel_file() - whether @file is an open relq channel
- * @file: any file, or NULL
- *
- * A file's type is its f_op: nothing else about a caller's fd is trusted.
- *
- * Return: true for a relq channel file.
- */
-bool relq_is_channel_file(const struct file *file)
-{
-	return file && file->f_op == &relq_channel_fops;
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_is_channel_file);
-
-static long relq_ioctl_link(struct file *file, void __user *arg)
-{
-	struct relq_channel *ch = relq_file_channel(file);
-	struct relq_link link;
-	struct file *lower;
-	int ret;
-
-	if (relq_channel_dead(ch))
-		return -ENODEV;
-	ret = relq_copy_from_user(&link, arg, sizeof(link));
-	if (ret)
-		return ret;
-	if (link.flags || link.reserved)
-		return -EINVAL;
-	/* Our own reference to the file, never the fd number. */
-	lower = fget(link.fd);
-	if (!lower)
-		return -EBADF;
-	if (!relq_is_channel_file(lower))
-		ret = -EINVAL;
-	else if (!(lower->f_mode & FMODE_WRITE))
-		ret = -EBADF;
-	else if (relq_file_channel(lower) == ch)
-		ret = -ELOOP;
-	else
-		ret = relq_channel_link(ch, lower);
-	if (ret)
-		fput(lower);
-	return ret;
-}
-
-static long relq_ioctl_unlink(struct file *file, void __user *arg)
-{
-	struct relq_channel *ch = relq_file_channel(file);
-
-	if (relq_channel_dead(ch))
-		return -ENODEV;
-	return relq_channel_unlink(ch);
+	return next;
 }
 
 /* DRAIN's wait condition, read locklessly and rechecked under the lock. */
@@ -516,10 +537,17 @@ static bool relq_drained(const struct relq_channel *ch)
  * so a second concurrent DRAIN gets -EBUSY at once and the first one is
  * never lost or overwritten (the "second IRP of the same type" lesson).
  */
-static long relq_ioctl_drain(struct file *file, void __user *arg)
+/**
+ * relq_channel_drain() - wait until @ch holds no message
+ * @ch: the channel
+ * @nonblock: return -EAGAIN instead of waiting
+ *
+ * Context: process context; may sleep (interruptibly).
+ * Return: 0 once empty; -ENODEV if the channel is or becomes dead;
+ * -EBUSY if another DRAIN waits; -EAGAIN; -ERESTARTSYS on a signal.
+ */
+long relq_channel_drain(struct relq_channel *ch, bool nonblock)
 {
-	struct relq_channel *ch = relq_file_channel(file);
-	bool nonblock = file->f_flags & O_NONBLOCK;
 	long ret;
 
 	scoped_guard(spinlock, &ch->lock) {
@@ -548,77 +576,3 @@ static long relq_ioctl_drain(struct file *file, void __user *arg)
 	return ret;
 }
 
-/*
- * INFO and FIONREAD report metadata only: they need no access mode.
- * LINK and UNLINK change where the channel's messages go, and DRAIN waits
- * on behalf of writers: FMODE_WRITE.
- */
-VISIBLE_IF_KUNIT const struct relq_ioctl_desc relq_channel_cmds[] = {
-	{ RELQ_IOC_INFO, 0, 0, false, relq_ioctl_info },
-	{ FIONREAD, sizeof(int), 0, false, relq_ioctl_fionread },
-	{ RELQ_IOC_LINK, sizeof(struct relq_link), FMODE_WRITE, false,
-	  relq_ioctl_link },
-	{ RELQ_IOC_UNLINK, 0, FMODE_WRITE, false, relq_ioctl_unlink },
-	{ RELQ_IOC_DRAIN, 0, FMODE_WRITE, false, relq_ioctl_drain },
-};
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_cmds);
-#if IS_ENABLED(CONFIG_KUNIT)
-const size_t relq_channel_ncmds = ARRAY_SIZE(relq_channel_cmds);
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_ncmds);
-#endif
-
-static long relq_channel_ioctl(struct file *file, unsigned int cmd,
-			       unsigned long arg)
-{
-	return relq_ioctl_dispatch(relq_channel_cmds, ARRAY_SIZE(relq_channel_cmds),
-				   file, cmd, arg);
-}
-
-static int relq_channel_open(struct inode *inode, struct file *file)
-{
-	struct relq_channel *ch;
-	struct relq_file *rf;
-
-	ch = relq_channel_lookup(iminor(inode));
-	if (!ch)
-		return -ENXIO;
-	if (relq_channel_dead(ch)) {
-		relq_channel_put(ch);
-		return -ENXIO;
-	}
-	rf = relq_kzalloc(sizeof(*rf));
-	if (!rf) {
-		relq_channel_put(ch);
-		return -ENOMEM;
-	}
-	rf->ch = ch;
-	file->private_data = rf;
-	atomic_long_inc(&relq_nr_open);
-	stream_open(inode, file);
-	/* read_iter and write_iter honour IOCB_NOWAIT. */
-	file->f_mode |= FMODE_NOWAIT;
-	return 0;
-}
-
-static int relq_channel_release(struct inode *inode, struct file *file)
-{
-	struct relq_file *rf = file->private_data;
-
-	relq_channel_put(rf->ch);
-	kfree(rf);
-	atomic_long_dec(&relq_nr_open);
-	return 0;
-}
-
-const struct file_operations relq_channel_fops = {
-	.owner		= THIS_MODULE,
-	.open		= relq_channel_open,
-	.release	= relq_channel_release,
-	.read_iter	= relq_channel_read_iter,
-	.write_iter	= relq_channel_write_iter,
-	.poll		= relq_channel_poll,
-	.mmap		= relq_channel_mmap,
-	.unlocked_ioctl	= relq_channel_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-};
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_fops);

@@ -19,10 +19,10 @@
 #include <linux/module.h>
 #include <linux/stddef.h>
 
-/* Global limits: written only through relq_param_set(), read with READ_ONCE(). */
 /* Open channel files, for the debugfs counters. */
 atomic_long_t relq_nr_open = ATOMIC_LONG_INIT(0);
 
+/* Global limits: written only through relq_param_set(), read with READ_ONCE(). */
 unsigned int relq_max_channels = 64;
 unsigned int relq_max_capacity = 1U << 20;
 unsigned int relq_max_msg_size = 64U << 10;
@@ -96,7 +96,7 @@ static int __init relq_init(void)
 	int ret;
 
 	relq_check_uapi();
-	ret = relq_registry_init();
+	ret = relq_registry_init(&relq_channel_fops);
 	if (ret)
 		return ret;
 	ret = relq_control_init();

@@ -14,7 +14,9 @@
 
 #include <linux/align.h>
 #include <linux/export.h>
+#include <linux/gfp.h>
 #include <linux/minmax.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 /**
@@ -44,6 +46,41 @@ u32 relq_ring_size_for(u64 capacity)
 	return ALIGN(capacity, RELQ_REC_ALIGN) + RELQ_REC_HDR;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_ring_size_for);
+
+/**
+ * relq_ring_alloc() - allocate an empty ring for a channel's capacity
+ * @r: the ring
+ * @capacity: payload bytes the channel may hold (validated by the caller)
+ *
+ * The size comes from CREATE: a failure is the caller's ENOMEM, not a
+ * warning in the log that any admin could trigger at will.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int relq_ring_alloc(struct relq_ring *r, u64 capacity)
+{
+	u32 size = relq_ring_size_for(capacity);
+	u8 *buf;
+
+	KUNIT_STATIC_STUB_REDIRECT(relq_ring_alloc, r, capacity);
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	relq_ring_init(r, buf, size);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_ring_alloc);
+
+/**
+ * relq_ring_free() - free the storage of a ring from relq_ring_alloc()
+ * @r: the ring
+ */
+void relq_ring_free(struct relq_ring *r)
+{
+	kvfree(r->buf);
+	r->buf = NULL;
+}
 
 /**
  * relq_ring_init() - set up an empty ring over @buf

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The channel registry: creation, destruction, lookup and lifetime of
- * channels, their devices (/dev/relq/<name>) and sysfs attributes.
+ * The channel registry: the set of live channels, their names, ids
+ * (minors) and devices (/dev/relq/<name>, sysfs attributes), and the
+ * link graph between them. It sees no user pointer: control.c copies
+ * results out between relq_channel_reserve() and relq_channel_finalize().
  *
- * Lifetime: a channel's &struct relq_channel.ref counts the registry
- * (until DESTROY) and every open file. The last put releases the
- * channel's device reference; the device's release frees the channel
- * after an RCU grace period, once its cdev (held by files being torn down)
- * lets go too. DESTROY unpublishes, removes the node and marks the channel
- * DEAD, but frees nothing.
+ * Lifetime (the channel side is in channel.c): the registry holds one
+ * reference on each channel from relq_channel_reserve() until DESTROY;
+ * every open file holds another. DESTROY unpublishes the channel, removes
+ * its node and marks it DEAD, but frees nothing: the last reference does,
+ * through the device's release.
  */
 #include "relq_internal.h"
 
@@ -38,36 +39,8 @@ static u32 relq_next_id;
 /* minor -> channel; lookups under RCU, updates under relq_registry_lock */
 static DEFINE_XARRAY_ALLOC(relq_channels);
 static dev_t relq_devt;
-
-/**
- * relq_state_transition() - check one step of the channel state machine
- * @from: the current state
- * @to: the requested state
- *
- * The only transitions are LIVE -> DYING (DESTROY unpublishes) and
- * DYING -> DEAD (the node is gone and waiters are woken).
- *
- * Return: 0 if the transition is allowed, -EINVAL otherwise.
- */
-int relq_state_transition(enum relq_state from, enum relq_state to)
-{
-	if ((from == RELQ_LIVE && to == RELQ_DYING) ||
-	    (from == RELQ_DYING && to == RELQ_DEAD))
-		return 0;
-	return -EINVAL;
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_state_transition);
-
-static void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
-	__must_hold(&ch->lock)
-{
-	lockdep_assert_held(&ch->lock);
-	/* Only DESTROY moves a channel, once: no user action can fail this. */
-	if (WARN_ON_ONCE(relq_state_transition(ch->state, to)))
-		return;
-	WRITE_ONCE(ch->state, to);
-	relq_status_update(ch);
-}
+/* The channel files' operations, handed in by relq_registry_init(). */
+static const struct file_operations *relq_fops;
 
 /**
  * relq_validate_name() - check a channel name field
@@ -164,13 +137,7 @@ static int relq_channel_uevent(RELQ_CONST_DEV struct device *dev,
 
 static void relq_channel_dev_release(struct device *dev)
 {
-	struct relq_channel *ch = to_relq_channel(dev);
-
-	kvfree(ch->ring.buf);
-	if (ch->status)
-		__free_page(ch->status);
-	/* RCU readers of relq_channels may still be looking at it. */
-	kfree_rcu(ch, rcu);
+	relq_channel_free(to_relq_channel(dev));
 }
 
 /* sysfs: one read-only value per file, read under the channel lock. */
@@ -221,25 +188,6 @@ static RELQ_CONST_CLASS struct class relq_class = {
 	.dev_groups	= relq_channel_groups,
 };
 
-static void relq_channel_release(struct kref *ref)
-{
-	struct relq_channel *ch = container_of(ref, struct relq_channel, ref);
-
-	put_device(&ch->dev);
-}
-
-/**
- * relq_channel_put() - drop a reference on a channel
- * @ch: the channel
- *
- * Context: process context.
- */
-void relq_channel_put(struct relq_channel *ch)
-{
-	kref_put(&ch->ref, relq_channel_release);
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_put);
-
 /**
  * relq_channel_lookup() - find the live channel of a minor
  * @minor: the minor of the opened node
@@ -260,54 +208,6 @@ struct relq_channel *relq_channel_lookup(unsigned int minor)
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_lookup);
 
-/* Allocate and initialise an unpublished channel; put_device() frees it. */
-static struct relq_channel *relq_channel_alloc(const struct relq_create *c,
-					       kuid_t uid, kgid_t gid)
-{
-	struct relq_channel *ch;
-	u32 size = relq_ring_size_for(c->capacity);
-	u8 *buf;
-
-	ch = relq_kzalloc(sizeof(*ch));
-	if (!ch)
-		return NULL;
-	kref_init(&ch->ref);
-	strscpy_pad(ch->name, c->name, sizeof(ch->name));
-	ch->capacity = c->capacity;
-	ch->max_msg = c->max_msg;
-	ch->mode = (c->flags & RELQ_CREATE_MODE) ? c->mode : 0600;
-	ch->uid = uid;
-	ch->gid = gid;
-	ch->explicit_access = c->flags & RELQ_CREATE_FLAGS;
-	INIT_LIST_HEAD(&ch->node);
-	mutex_init(&ch->rlock);
-	mutex_init(&ch->wlock);
-	spin_lock_init(&ch->lock);
-	init_waitqueue_head(&ch->rwait);
-	init_waitqueue_head(&ch->wwait);
-	ch->state = RELQ_LIVE;
-
-	device_initialize(&ch->dev);
-	ch->dev.class = &relq_class;
-	ch->dev.type = &relq_channel_type;
-	cdev_init(&ch->cdev, &relq_channel_fops);
-	ch->cdev.owner = THIS_MODULE;
-
-	/*
-	 * From here on put_device() frees whatever was allocated. The ring's
-	 * size comes from CREATE: a failure is the caller's ENOMEM, not a
-	 * warning in the log that any admin could trigger at will.
-	 */
-	buf = relq_kvmalloc(size);
-	if (!buf) {
-		put_device(&ch->dev);
-		return NULL;
-	}
-	/* The status page comes at the first mmap(). */
-	relq_ring_init(&ch->ring, buf, size);
-	return ch;
-}
-
 static struct relq_channel *relq_find_locked(const char *name)
 	__must_hold(&relq_registry_lock)
 {
@@ -320,98 +220,139 @@ static struct relq_channel *relq_find_locked(const char *name)
 	return NULL;
 }
 
-/* Publish @ch: id, copy-out, device; all or nothing. */
-static int relq_channel_publish(struct relq_channel *ch,
-				struct relq_create __user *uarg)
+/**
+ * relq_channel_reserve() - take a name and an id for a new channel
+ * @c: a CREATE argument, checked by relq_validate_create()
+ *
+ * The channel holds its name (a second CREATE of it gets -EEXIST) and its
+ * id, and counts against max_channels, but nothing can see it yet: no
+ * node, no sysfs entry, no LIST entry, no lookup, no DESTROY. The caller
+ * follows with relq_channel_finalize() or relq_channel_abort().
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: the reserved channel, or an ERR_PTR(): -EINVAL for an owner or
+ * group with no mapping in the caller's user namespace, -ENOMEM, -EEXIST,
+ * or -ENOSPC at max_channels.
+ */
+struct relq_channel *relq_channel_reserve(const struct relq_create *c)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct relq_channel *ch;
+	int ret;
+
+	ch = relq_channel_alloc(c);
+	if (!ch)
+		return ERR_PTR(-ENOMEM);
+	ch->uid = GLOBAL_ROOT_UID;
+	ch->gid = GLOBAL_ROOT_GID;
+	if (c->flags & RELQ_CREATE_UID)
+		ch->uid = make_kuid(ns, c->uid);
+	if (c->flags & RELQ_CREATE_GID)
+		ch->gid = make_kgid(ns, c->gid);
+	/* From here on the device's release frees the channel. */
+	device_initialize(&ch->dev);
+	ch->dev.class = &relq_class;
+	ch->dev.type = &relq_channel_type;
+	cdev_init(&ch->cdev, relq_fops);
+	ch->cdev.owner = THIS_MODULE;
+	if (!uid_valid(ch->uid) || !gid_valid(ch->gid)) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+
+	scoped_guard(mutex, &relq_registry_lock) {
+		if (relq_find_locked(ch->name)) {
+			ret = -EEXIST;
+			goto out_put;
+		}
+		if (relq_nr_channels >= READ_ONCE(relq_max_channels)) {
+			ret = -ENOSPC;
+			goto out_put;
+		}
+		/* A NULL entry reserves the id: lookups and LIST skip it. */
+		ret = xa_alloc_cyclic(&relq_channels, &ch->id, NULL,
+				      XA_LIMIT(0, RELQ_MAX_MINORS - 1),
+				      &relq_next_id, GFP_KERNEL);
+		if (ret < 0)
+			goto out_put;
+		list_add_tail(&ch->node, &relq_channel_list);
+		relq_nr_channels++;
+	}
+	return ch;
+
+out_put:
+	relq_channel_put(ch);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_reserve);
+
+/* Give back what relq_channel_reserve() took; the caller still holds @ch. */
+static void relq_channel_unreserve_locked(struct relq_channel *ch)
+	__must_hold(&relq_registry_lock)
+{
+	lockdep_assert_held(&relq_registry_lock);
+	list_del_init(&ch->node);
+	relq_nr_channels--;
+	xa_erase(&relq_channels, ch->id);
+}
+
+/**
+ * relq_channel_abort() - drop a reserved channel
+ * @ch: from relq_channel_reserve(), not finalized
+ *
+ * Frees the name, the id and the channel.
+ *
+ * Context: process context; takes relq_registry_lock.
+ */
+void relq_channel_abort(struct relq_channel *ch)
+{
+	scoped_guard(mutex, &relq_registry_lock)
+		relq_channel_unreserve_locked(ch);
+	relq_channel_put(ch);
+}
+
+/**
+ * relq_channel_finalize() - make a reserved channel visible
+ * @ch: from relq_channel_reserve()
+ *
+ * Adds the device (the node, the sysfs entry) and publishes the channel
+ * to lookups, LIST and DESTROY, all or nothing: on failure the
+ * reservation is dropped as by relq_channel_abort().
+ *
+ * Context: process context; takes relq_registry_lock.
+ * Return: 0 or a negative errno.
+ */
+int relq_channel_finalize(struct relq_channel *ch)
 {
 	int ret;
 
 	mutex_lock(&relq_registry_lock);
-	if (relq_find_locked(ch->name)) {
-		ret = -EEXIST;
-		goto out_unlock;
-	}
-	if (relq_nr_channels >= READ_ONCE(relq_max_channels)) {
-		ret = -ENOSPC;
-		goto out_unlock;
-	}
-	ret = xa_alloc_cyclic(&relq_channels, &ch->id, ch,
-			      XA_LIMIT(0, RELQ_MAX_MINORS - 1), &relq_next_id,
-			      GFP_KERNEL);
-	if (ret < 0)
-		goto out_unlock;
-	/* Copy the result out before anyone can see the channel. */
-	if (put_user(ch->id, &uarg->id)) {
-		ret = -EFAULT;
-		goto out_erase;
-	}
 	ch->dev.devt = MKDEV(MAJOR(relq_devt), ch->id);
 	ret = dev_set_name(&ch->dev, "%s", ch->name);
 	if (ret)
-		goto out_erase;
+		goto out_unreserve;
 	ret = cdev_device_add(&ch->cdev, &ch->dev);
 	if (ret)
-		goto out_erase;
-	list_add_tail(&ch->node, &relq_channel_list);
-	relq_nr_channels++;
+		goto out_unreserve;
+	xa_store(&relq_channels, ch->id, ch, GFP_KERNEL);
+	ch->published = true;
 	mutex_unlock(&relq_registry_lock);
 	return 0;
 
-out_erase:
-	xa_erase(&relq_channels, ch->id);
-out_unlock:
+out_unreserve:
+	relq_channel_unreserve_locked(ch);
 	mutex_unlock(&relq_registry_lock);
+	relq_channel_put(ch);
 	return ret;
 }
-
-/**
- * relq_channel_create() - create and publish a channel
- * @c: the kernel copy of the CREATE argument, checked by relq_create_fetch()
- * @uarg: the user's argument, where the new id is written
- *
- * Context: process context; takes relq_registry_lock.
- * Return: 0, or a negative errno; on failure nothing is left behind.
- */
-int relq_channel_create(const struct relq_create *c,
-			struct relq_create __user *uarg)
-{
-	struct user_namespace *ns = current_user_ns();
-	kuid_t uid = GLOBAL_ROOT_UID;
-	kgid_t gid = GLOBAL_ROOT_GID;
-	struct relq_channel *ch;
-	int ret;
-
-	if (c->flags & RELQ_CREATE_UID) {
-		uid = make_kuid(ns, c->uid);
-		if (!uid_valid(uid))
-			return -EINVAL;
-	}
-	if (c->flags & RELQ_CREATE_GID) {
-		gid = make_kgid(ns, c->gid);
-		if (!gid_valid(gid))
-			return -EINVAL;
-	}
-	ch = relq_channel_alloc(c, uid, gid);
-	if (!ch)
-		return -ENOMEM;
-	ret = relq_channel_publish(ch, uarg);
-	if (ret)
-		relq_channel_put(ch);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_create);
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_finalize);
 
 /* The channel behind a linked file; the file keeps it alive. */
 static struct relq_channel *relq_lower_of(const struct relq_channel *ch)
 	__must_hold(&relq_registry_lock)
 {
-	struct relq_file *rf;
-
 	lockdep_assert_held(&relq_registry_lock);
-	if (!ch->lower_file)
-		return NULL;
-	rf = ch->lower_file->private_data;
-	return rf->ch;
+	return ch->lower_file ? ch->lower_file->private_data : NULL;
 }
 
 /* Channels on the longest chain of links above @ch, @ch excluded. */
@@ -450,8 +391,7 @@ static unsigned int relq_height_above_locked(const struct relq_channel *ch,
  */
 int relq_channel_link(struct relq_channel *upper, struct file *lower_file)
 {
-	struct relq_file *rf = lower_file->private_data;
-	struct relq_channel *lower = rf->ch, *p;
+	struct relq_channel *lower = lower_file->private_data, *p;
 	unsigned int below = 0;
 
 	guard(mutex)(&relq_registry_lock);
@@ -504,16 +444,11 @@ static void relq_channel_kill_locked(struct relq_channel *ch)
 		fput(ch->lower_file);
 		ch->lower_file = NULL;
 	}
-	list_del_init(&ch->node);
-	relq_nr_channels--;
-	xa_erase(&relq_channels, ch->id);
-	scoped_guard(spinlock, &ch->lock)
-		relq_channel_set_state(ch, RELQ_DYING);
+	relq_channel_unreserve_locked(ch);
+	relq_channel_set_state(ch, RELQ_DYING);
 	cdev_device_del(&ch->cdev, &ch->dev);
-	scoped_guard(spinlock, &ch->lock)
-		relq_channel_set_state(ch, RELQ_DEAD);
-	wake_up_interruptible_all(&ch->rwait);
-	wake_up_interruptible_all(&ch->wwait);
+	/* DEAD wakes every waiter: they all return -ENODEV. */
+	relq_channel_set_state(ch, RELQ_DEAD);
 	relq_channel_put(ch);
 }
 
@@ -530,7 +465,7 @@ int relq_channel_destroy(const char *name)
 
 	guard(mutex)(&relq_registry_lock);
 	ch = relq_find_locked(name);
-	if (!ch)
+	if (!ch || !ch->published)
 		return -ENOENT;
 	relq_channel_kill_locked(ch);
 	return 0;
@@ -589,14 +524,16 @@ EXPORT_SYMBOL_IF_KUNIT(relq_registry_counters);
 
 /**
  * relq_registry_init() - reserve relq's char-device region and class
+ * @fops: the operations of every channel's char device
  *
  * Context: module init.
  * Return: 0 or a negative errno.
  */
-int relq_registry_init(void)
+int relq_registry_init(const struct file_operations *fops)
 {
 	int ret;
 
+	relq_fops = fops;
 	ret = alloc_chrdev_region(&relq_devt, 0, RELQ_MAX_MINORS, "relq");
 	if (ret)
 		return ret;

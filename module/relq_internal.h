@@ -2,15 +2,36 @@
 /*
  * relq private header: the objects shared by the module's files.
  *
- * Lock hierarchy, outermost first (see Documentation/locking.rst):
+ * The files, and the way calls flow between them (uapi -> file ops ->
+ * core; nothing calls back up):
  *
- *	relq_registry_lock (mutex)
- *	  -> relq_channel.rlock / relq_channel.wlock (mutexes)
- *	    -> relq_channel.lock (spinlock, never held across a user copy,
- *	       an allocation or anything else that sleeps)
+ *	main.c      module init and exit, the module parameters
+ *	ioctl.c     the ioctl dispatcher of both file kinds
+ *	control.c   /dev/relq-control: CREATE, DESTROY, LIST
+ *	file.c      an open file on a channel: read, write, poll, mmap,
+ *	            INFO, FIONREAD, LINK, UNLINK, DRAIN
+ *	registry.c  the set of channels: names, ids, devices, the link graph
+ *	channel.c   one channel: lifetime, states, message path, status page
+ *	queue.c     the byte ring of one channel (no locks, no user memory)
+ *	debugfs.c   the root-only counters
+ */
+
+/**
+ * DOC: Lock hierarchy
  *
- * Registry lookups by minor take no lock: they run under RCU and take a
- * reference with kref_get_unless_zero().
+ * Outermost first; a lock may only be taken while holding locks above it::
+ *
+ *	relq_registry_lock            (mutex, global; control plane only)
+ *	  -> relq_channel.rlock       (mutex, per channel: readers)
+ *	  -> relq_channel.wlock       (mutex, per channel: writers)
+ *	    -> relq_channel.lock      (spinlock, per channel)
+ *
+ * rlock and wlock are never held together, and no code path holds two
+ * channels' locks at once. The spinlock is never held across a user copy,
+ * an allocation or anything else that sleeps. The message path (read,
+ * write, poll, INFO, FIONREAD, DRAIN) takes no global lock at all:
+ * registry lookups at open run under RCU and take a reference with
+ * kref_get_unless_zero(). Each lock's declaration says what it protects.
  */
 #ifndef _RELQ_INTERNAL_H
 #define _RELQ_INTERNAL_H
@@ -18,13 +39,16 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
 #include <linux/cdev.h>
 #include <linux/compiler_types.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/ioctl.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -98,6 +122,8 @@ enum relq_state {
  * @gid: node group
  * @explicit_access: CREATE gave an owner, group or mode (udev keeps them)
  * @node: entry in relq_channel_list, protected by relq_registry_lock
+ * @published: relq_channel_finalize() made it visible (device, lookups,
+ *	LIST, DESTROY); protected by relq_registry_lock
  * @lower_file: the lower channel's file after LINK (relq's own reference),
  *	protected by relq_registry_lock
  * @dev: the channel's device; its release frees the channel
@@ -132,6 +158,7 @@ struct relq_channel {
 	kgid_t gid;
 	bool explicit_access;
 	struct list_head node;
+	bool published;
 	struct file *lower_file;
 	struct device dev;
 	struct cdev cdev;
@@ -151,28 +178,62 @@ struct relq_channel {
 };
 
 /**
- * struct relq_file - per-open context of a channel file
- * @ch: the channel; the file holds a reference on it
+ * struct relq_ucmd - one ioctl call, as its handler sees it
+ * @file: the file the command was issued on
+ * @ubuffer: the caller's argument, for what a handler writes back
+ * @cmd: the kernel copy of the argument, _IOC_SIZE() bytes read once by
+ *	relq_ioctl_dispatch(); NULL for a command whose size is 0
  */
-struct relq_file {
-	struct relq_channel *ch;
+struct relq_ucmd {
+	struct file *file;
+	void __user *ubuffer;
+	void *cmd;
 };
 
 /**
- * struct relq_ioctl_desc - one ioctl command of a relq file
+ * struct relq_ioctl_op - one ioctl command of a relq file kind
  * @cmd: the full command number
- * @size: size of its argument struct, 0 for size-first commands
+ * @size: bytes of the argument the dispatcher copies in before @execute
+ *	runs, _IOC_SIZE(@cmd); 0 for size-first and argument-less commands
  * @fmode: access mode the fd needs (FMODE_READ, FMODE_WRITE or 0)
  * @admin: needs CAP_SYS_ADMIN in the initial user namespace (opener)
- * @fn: handler, called after the checks with the user argument
+ * @execute: the handler, called after the checks and the copy-in
  */
-struct relq_ioctl_desc {
+struct relq_ioctl_op {
 	unsigned int cmd;
 	unsigned int size;
 	fmode_t fmode;
 	bool admin;
-	long (*fn)(struct file *file, void __user *arg);
+	long (*execute)(struct relq_ucmd *ucmd);
 };
+
+/* Every argument struct the dispatcher copies in fits this buffer. */
+union relq_ioctl_buffer {
+	struct relq_create create;
+	struct relq_destroy destroy;
+	struct relq_list list;
+	struct relq_link link;
+};
+
+/*
+ * A table entry whose size is its struct's, checked at build time to fit
+ * the dispatcher's buffer and to match the command number.
+ */
+#define RELQ_IOCTL_OP(_cmd, _fn, _struct, _fmode, _admin)			\
+	{									\
+		.cmd = (_cmd),							\
+		.size = sizeof(_struct) +					\
+			BUILD_BUG_ON_ZERO(sizeof(union relq_ioctl_buffer) <	\
+					  sizeof(_struct)) +			\
+			BUILD_BUG_ON_ZERO(_IOC_SIZE(_cmd) != sizeof(_struct)),	\
+		.fmode = (_fmode),						\
+		.admin = (_admin),						\
+		.execute = (_fn),						\
+	}
+
+/* A command that carries no struct, or reads its own (size first). */
+#define RELQ_IOCTL_OP_NOARG(_cmd, _fn, _fmode, _admin)				\
+	{ .cmd = (_cmd), .fmode = (_fmode), .admin = (_admin), .execute = (_fn) }
 
 /* main.c: limits, read locklessly with READ_ONCE() */
 extern atomic_long_t relq_nr_open;
@@ -180,22 +241,29 @@ extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
 extern unsigned int relq_max_msg_size;
 
-/* control.c */
+/* ioctl.c: the dispatcher both file kinds share */
+long relq_ioctl_dispatch(const struct relq_ioctl_op *table, size_t n,
+			 struct file *file, unsigned int cmd,
+			 unsigned long arg);
+
+/* control.c: /dev/relq-control */
 extern struct miscdevice relq_control_dev;
-int relq_create_fetch(const struct relq_create __user *uarg,
-		      struct relq_create *c);
-int relq_list_fetch(const struct relq_list __user *uarg, struct relq_list *l);
 int relq_control_init(void);
 void relq_control_exit(void);
 
-/* registry.c */
-int relq_registry_init(void);
+/* file.c: an open file on a channel */
+extern const struct file_operations relq_channel_fops;
+bool relq_is_channel_file(const struct file *file);
+
+/* registry.c: the set of channels, their names, ids and devices */
+int relq_registry_init(const struct file_operations *fops);
 void relq_registry_exit(void);
 int relq_validate_name(const char *name, size_t len);
 int relq_validate_create(const struct relq_create *c, u64 max_capacity,
 			 u32 max_msg_size);
-int relq_channel_create(const struct relq_create *c,
-			struct relq_create __user *uarg);
+struct relq_channel *relq_channel_reserve(const struct relq_create *c);
+int relq_channel_finalize(struct relq_channel *ch);
+void relq_channel_abort(struct relq_channel *ch);
 int relq_channel_destroy(const char *name);
 void relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
 			   u32 *count);
@@ -203,20 +271,29 @@ struct relq_channel *relq_channel_lookup(unsigned int minor);
 int relq_channel_link(struct relq_channel *upper, struct file *lower_file);
 int relq_channel_unlink(struct relq_channel *upper);
 void relq_registry_counters(unsigned int *channels, u64 *queued);
+
+/* channel.c: one channel, its lifetime, state and message path */
+struct relq_channel *relq_channel_alloc(const struct relq_create *c);
+void relq_channel_free(struct relq_channel *ch);
 void relq_channel_put(struct relq_channel *ch);
 int relq_state_transition(enum relq_state from, enum relq_state to);
-
-/* channel.c */
-extern const struct file_operations relq_channel_fops;
-bool relq_is_channel_file(const struct file *file);
-int relq_info_fetch(struct relq_info __user *uinfo, u32 *usize);
-int relq_info_put(struct relq_info __user *uinfo, u32 usize,
-		  const struct relq_info *info);
-void relq_status_update(struct relq_channel *ch);
+void relq_channel_set_state(struct relq_channel *ch, enum relq_state to);
+bool relq_channel_dead(const struct relq_channel *ch);
+ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
+			  struct iov_iter *to);
+ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
+			   struct iov_iter *from);
+__poll_t relq_channel_poll_mask(struct relq_channel *ch);
+struct page *relq_status_page(struct relq_channel *ch);
+void relq_channel_info(struct relq_channel *ch, struct relq_info *info);
+u32 relq_channel_next_size(struct relq_channel *ch);
+long relq_channel_drain(struct relq_channel *ch, bool nonblock);
 
 /* queue.c: no locks, no user pointers */
 u32 relq_rec_size(u32 len);
 u32 relq_ring_size_for(u64 capacity);
+int relq_ring_alloc(struct relq_ring *r, u64 capacity);
+void relq_ring_free(struct relq_ring *r);
 void relq_ring_init(struct relq_ring *r, u8 *buf, u32 size);
 bool relq_ring_fits(const struct relq_ring *r, u32 len);
 u32 relq_ring_peek_len(const struct relq_ring *r);
@@ -226,26 +303,14 @@ size_t relq_ring_copy_out(const struct relq_ring *r, struct iov_iter *to,
 void relq_ring_commit(struct relq_ring *r, u32 len);
 void relq_ring_consume(struct relq_ring *r);
 
-/* alloc.c: relq's allocation and user-copy wrappers (KUnit stub points) */
-void *relq_kzalloc(size_t size);
-void *relq_kvmalloc(size_t size);
-struct page *relq_alloc_page(void);
-int relq_copy_from_user(void *dst, const void __user *src, size_t size);
-int relq_copy_to_user(void __user *dst, const void *src, size_t size);
-
 /* debugfs.c */
 void relq_debugfs_init(void);
 void relq_debugfs_exit(void);
 
-/* shared by the two ioctl dispatchers */
-long relq_ioctl_dispatch(const struct relq_ioctl_desc *table, size_t n,
-			 struct file *file, unsigned int cmd,
-			 unsigned long arg);
-
 #if IS_ENABLED(CONFIG_KUNIT)
-extern const struct relq_ioctl_desc relq_control_cmds[];
+extern const struct relq_ioctl_op relq_control_cmds[];
 extern const size_t relq_control_ncmds;
-extern const struct relq_ioctl_desc relq_channel_cmds[];
+extern const struct relq_ioctl_op relq_channel_cmds[];
 extern const size_t relq_channel_ncmds;
 #endif
 
