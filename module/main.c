@@ -76,19 +76,15 @@ MODULE_PARM_DESC(max_capacity, "Largest channel capacity in bytes (1-67108864, d
 module_param_cb(max_msg_size, &relq_msg_size_ops, &relq_max_msg_size, 0644);
 MODULE_PARM_DESC(max_msg_size, "Largest message size in bytes (1-1048576, default 65536)");
 
-/* The uapi layouts are ABI: identical on i386 and x86-64, no holes. */
+/*
+ * What the kernel side assumes of the uapi. The layouts themselves are
+ * checked once, for i386 and x86-64, by scripts/tests/uapi_layout.c.
+ */
 static void __init relq_check_uapi(void)
 {
-	BUILD_BUG_ON(sizeof(struct relq_create) != 80);
-	BUILD_BUG_ON(sizeof(struct relq_destroy) != 40);
-	BUILD_BUG_ON(sizeof(struct relq_list_entry) != 40);
-	BUILD_BUG_ON(sizeof(struct relq_list) != 24);
-	BUILD_BUG_ON(sizeof(struct relq_info) != RELQ_INFO_SIZE_VER1);
-	BUILD_BUG_ON(offsetofend(struct relq_info, received) != RELQ_INFO_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct relq_status) != 40);
-	BUILD_BUG_ON(sizeof(struct relq_link) != 16);
 	BUILD_BUG_ON(sizeof(struct relq_status) > PAGE_SIZE);
-	BUILD_BUG_ON(RELQ_STATE_LIVE != RELQ_LIVE || RELQ_STATE_DEAD != RELQ_DEAD);
+	BUILD_BUG_ON(RELQ_STATE_LIVE != RELQ_LIVE || RELQ_STATE_DYING != RELQ_DYING ||
+		     RELQ_STATE_DEAD != RELQ_DEAD);
 }
 
 static int __init relq_init(void)
