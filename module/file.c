@@ -21,6 +21,9 @@
 
 #include <asm/ioctls.h>
 
+/* Open channel files, for the debugfs counters. */
+atomic_long_t relq_nr_open = ATOMIC_LONG_INIT(0);
+
 static struct relq_channel *relq_file_channel(struct file *file)
 {
 	return file->private_data;

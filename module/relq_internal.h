@@ -5,7 +5,8 @@
  * The files, and the way calls flow between them (uapi -> file ops ->
  * core; nothing calls back up):
  *
- *	main.c      module init and exit, the module parameters
+ *	main.c      module init and exit
+ *	params.c    the module parameters (limits)
  *	ioctl.c     the ioctl dispatcher of both file kinds
  *	control.c   /dev/relq-control: CREATE, DESTROY, LIST
  *	file.c      an open file on a channel: read, write, poll, mmap,
@@ -235,8 +236,7 @@ union relq_ioctl_buffer {
 #define RELQ_IOCTL_OP_NOARG(_cmd, _fn, _fmode, _admin)				\
 	{ .cmd = (_cmd), .fmode = (_fmode), .admin = (_admin), .execute = (_fn) }
 
-/* main.c: limits, read locklessly with READ_ONCE() */
-extern atomic_long_t relq_nr_open;
+/* params.c: limits, read locklessly with READ_ONCE() */
 extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
 extern unsigned int relq_max_msg_size;
@@ -252,6 +252,7 @@ int relq_control_init(void);
 void relq_control_exit(void);
 
 /* file.c: an open file on a channel */
+extern atomic_long_t relq_nr_open;
 extern const struct file_operations relq_channel_fops;
 bool relq_is_channel_file(const struct file *file);
 
