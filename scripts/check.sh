@@ -45,29 +45,24 @@ stage() { # stage NAME CMD...: run one stage, print its time
 }
 
 # --- TAP for host steps -----------------------------------------------------
-lint_n=0
-lint_lines=()
+# A step's result is recorded as it finishes; relq_ktap_write (lib.sh,
+# the kernel's ktap_helpers.sh) writes the file once the plan is known.
+lint_steps=()
 tap_step() { # tap_step NAME CMD...: ok if CMD succeeds; its output as diagnostics
 	local name=$1 log
 	shift
-	lint_n=$((lint_n + 1))
 	log=$res/host/$name.log
 	if "$@" > "$log" 2>&1; then
-		lint_lines+=("ok $lint_n $name")
+		lint_steps+=("pass $name")
 	else
-		lint_lines+=("not ok $lint_n $name")
+		lint_steps+=("fail $name")
 		relq_log "FAILED $name:"
 		head -n 40 "$log" | sed 's/^/    /' >&2
 	fi
 }
 write_lint_tap() { # write_lint_tap FILE: the steps so far, then start afresh
-	{
-		echo "TAP version 13"
-		echo "1..$lint_n"
-		printf '%s\n' "${lint_lines[@]}"
-	} > "$1"
-	lint_n=0
-	lint_lines=()
+	relq_ktap_write "$1" "${lint_steps[@]}"
+	lint_steps=()
 }
 
 # Build output lines that are neither progress nor known-benign notes are
@@ -238,25 +233,22 @@ kcsan_tests=t_mp_,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_devobj_5,t_can_1,t_map_1,t_
 # vm_tap TARGET OUTDIR: vm.tap says whether the VM completed and whether
 # its logs (console, dmesg, kmemleak) are free of splats (T-DV-6).
 vm_tap() {
-	local t=$1 out=$2 splats
+	local t=$1 out=$2 splats done=pass clean=pass
 	splats=$(python3 "$RELQ_TOP/scripts/splat_scan.py" "$out/console.log" \
 		"$out/dmesg.txt" "$out/kmemleak.txt")
-	{
-		echo "TAP version 13"
-		echo "1..2"
-		if [ -f "$out/cmd.rc" ]; then
-			echo "ok 1 vm_${t}_completed"
-		else
-			echo "not ok 1 vm_${t}_completed # $(cat "$out/vm.status" 2>/dev/null)"
-		fi
-		if [ -z "$splats" ] && [ -f "$out/dmesg.txt" ]; then
-			echo "ok 2 t_dv_6_no_splats_$t"
-		else
-			echo "not ok 2 t_dv_6_no_splats_$t"
-			printf '%s\n' "$splats" | sed 's/^/# /'
-		fi
-	} > "$out/vm.tap"
-	[ -n "$splats" ] && { relq_log "splats on $t:"; printf '%s\n' "$splats" >&2; }
+	[ -f "$out/cmd.rc" ] || done="fail"
+	if [ -n "$splats" ] || [ ! -f "$out/dmesg.txt" ]; then
+		clean="fail"
+	fi
+	relq_ktap_write "$out/vm.tap" "$done vm_${t}_completed" "$clean t_dv_6_no_splats_$t"
+	if [ ! -f "$out/cmd.rc" ]; then
+		relq_log "$t: the VM did not complete ($(cat "$out/vm.status" 2>/dev/null))"
+	fi
+	if [ -n "$splats" ]; then
+		relq_log "splats on $t:"
+		printf '%s\n' "$splats" >&2
+		printf '%s\n' "$splats" > "$out/splats.txt"
+	fi
 	return 0
 }
 
@@ -281,6 +273,7 @@ vm_target() {
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-8}" \
+		RELQ_KSRC="$ksrc" \
 		RELQ_EXPECT_SRCVERSION="$expect" \
 		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
 		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
@@ -297,7 +290,7 @@ verify_target() {
 	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-2} * 60 )) rc
 	mkdir -p "$out"
 	"$RELQ_TOP/scripts/vm.sh" -t debug -o "$out" -T "$((secs + 900))" -- \
-		env RELQCTL="$RELQ_TOP/.build/relqctl" FUZZ_SECONDS="$secs" \
+		env RELQCTL="$RELQ_TOP/.build/relqctl" FUZZ_SECONDS="$secs" RELQ_KSRC="$ksrc" \
 		${RELQ_SEED:+RELQ_SEED="$RELQ_SEED"} \
 		bash "$RELQ_TOP/scripts/guest-verify.sh" "$RELQ_TOP/.build/debug" \
 		"$RELQ_TOP/.build/selftests" > "$out/vm.out" 2>&1
@@ -351,6 +344,8 @@ need_kernel() {
 
 stage deps bash "$RELQ_TOP/scripts/deps.sh" || relq_die "dependency install failed"
 ksrc=$(stage ksrc "$RELQ_TOP/scripts/ksrc.sh") || relq_die "no kernel source"
+# The unpacked source, for relq_ktap_write here and in every VM.
+export RELQ_KSRC=$ksrc
 kill_tree() { # kill_tree PID: the process and all its descendants
 	local c
 	for c in $(pgrep -P "$1"); do

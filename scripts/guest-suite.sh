@@ -18,17 +18,17 @@ filter=${3:-}
 stdir32=${4:-}
 out=${RELQ_OUT:?}
 tap=$out/harness.tap
-n=0
-declare -a lines
+declare -a results
+# relq_ktap_write: KTAP through the kernel's ktap_helpers.sh.
+. "$RELQ_TOP/scripts/lib.sh"
 
 step() { # step NAME CMD... : one TAP line for a harness step
 	local name=$1
 	shift
-	n=$((n + 1))
 	if "$@" > "$out/step-$name.log" 2>&1; then
-		lines+=("ok $n $name")
+		results+=("pass $name")
 	else
-		lines+=("not ok $n $name")
+		results+=("fail $name")
 		sed 's/^/# /' "$out/step-$name.log"
 	fi
 }
@@ -157,9 +157,5 @@ step t_dv_6_rmmod rmmod relq
 step t_dv_6_nodes_gone relq_gone
 step t_dv_6_no_leftovers no_leftovers
 
-{
-	echo "TAP version 13"
-	echo "1..$n"
-	printf '%s\n' "${lines[@]}"
-} > "$tap"
+relq_ktap_write "$tap" "${results[@]}"
 cat "$tap"

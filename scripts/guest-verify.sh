@@ -25,8 +25,9 @@ seed=${RELQ_SEED:-$(date +%s)}
 stats=$out/verify-stats.txt
 tap=$out/verify.tap
 scan=$RELQ_TOP/scripts/splat_scan.py
-n=0
-declare -a lines
+declare -a results
+# relq_ktap_write: KTAP through the kernel's ktap_helpers.sh.
+. "$RELQ_TOP/scripts/lib.sh"
 : > "$stats"
 
 record() { echo "$1 $2" >> "$stats"; }
@@ -34,11 +35,10 @@ record() { echo "$1 $2" >> "$stats"; }
 step() { # step NAME CMD... : one TAP line for a harness step
 	local name=$1
 	shift
-	n=$((n + 1))
 	if "$@" > "$out/verify-$name.log" 2>&1; then
-		lines+=("ok $n $name")
+		results+=("pass $name")
 	else
-		lines+=("not ok $n $name")
+		results+=("fail $name")
 		tail -n 40 "$out/verify-$name.log" | sed 's/^/# /'
 	fi
 }
@@ -230,9 +230,5 @@ after relq_fuzz
 step t_dv_6_rmmod rmmod relq
 record splats_total "$(python3 "$scan" <(dmesg) | wc -l)"
 
-{
-	echo "TAP version 13"
-	echo "1..$n"
-	printf '%s\n' "${lines[@]}"
-} > "$tap"
+relq_ktap_write "$tap" "${results[@]}"
 cat "$tap"

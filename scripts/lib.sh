@@ -6,6 +6,24 @@ RELQ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RELQ_CACHE=${RELQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/relq}
 
 relq_log() { printf '[relq] %s\n' "$*" >&2; }
+
+# relq_ktap_write FILE "pass|fail|skip NAME"...: one KTAP file, in plan
+# order, written by the kernel's own kselftest/ktap_helpers.sh from the
+# unpacked source in $RELQ_KSRC (set by make check for itself and its VMs).
+relq_ktap_write() {
+	local file=$1 r
+	shift
+	(
+		# shellcheck source=/dev/null
+		. "${RELQ_KSRC:?}/tools/testing/selftests/kselftest/ktap_helpers.sh" || exit 1
+		ktap_print_header
+		ktap_set_plan $#
+		for r in "$@"; do
+			"ktap_test_${r%% *}" "${r#* }"
+		done
+		ktap_print_totals
+	) > "$file"
+}
 relq_die() { printf '[relq] error: %s\n' "$*" >&2; exit 1; }
 
 # Debian package version of an installed package, or empty.
