@@ -115,11 +115,14 @@ def test_names(top):
     """(names, template prefixes) of every test and TAP step in the tree."""
     names, templates = set(), set()
     for path in glob.glob(os.path.join(top, "selftests/relq/*.c")):
-        for m in re.finditer(r"^\s*(TEST\w*)\(([^)]*)\)", open(path).read(), re.M):
+        text = open(path).read()
+        for m in re.finditer(r"^\s*(TEST\w*)\(([^)]*)\)", text, re.M):
             args = [a.strip() for a in m.group(2).split(",")]
             name = args[0] if m.group(1) == "TEST" else (args[1] if len(args) > 1 else "")
             if name:
                 names.add(name)
+        # A fixture variant is a test in its own right.
+        names.update(re.findall(r"^FIXTURE_VARIANT_ADD\(\s*\w+\s*,\s*(\w+)", text, re.M))
     for path in glob.glob(os.path.join(top, "kunit/*.c")):
         names.update(re.findall(r"\bKUNIT_CASE\w*\(\s*(\w+)", open(path).read()))
     scripts = glob.glob(os.path.join(top, "selftests/relq/*.sh"))

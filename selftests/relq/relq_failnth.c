@@ -656,41 +656,110 @@ static void sweep(struct __test_metadata *_metadata, struct fctx *c, int nth,
 		EXPECT_EQ(0, nomem);
 }
 
-#define SWEEP_ALL(op) sweep(_metadata, &self->c, self->nth, &(op), FI_ALL, "t_err_1")
-#define SWEEP_UC(op) sweep(_metadata, &self->c, self->nth, &(op), FI_USERCOPY, "t_uptr_5")
+/*
+ * One sweep per variant: an operation, the injectors that count, and the
+ * spec ID its relq-points line reports. The variant is the test's name.
+ */
+FIXTURE_VARIANT(failnth) {
+	const struct fop *op;
+	enum fi_mode mode;
+	const char *id;
+};
 
 /* T-OPEN-2: open under fail-nth; the open-file counter never drifts. */
-TEST_F(failnth, t_open_2_open_fail_nth)
-{
-	sweep(_metadata, &self->c, self->nth, &op_open, FI_ALL, "t_open_2");
-}
+FIXTURE_VARIANT_ADD(failnth, t_open_2_open_fail_nth) {
+	.op = &op_open, .mode = FI_ALL, .id = "t_open_2",
+};
 
 /* T-ERR-1: every syscall path with every injector. */
-TEST_F(failnth, t_err_1_fail_nth_read) { SWEEP_ALL(op_read); }
-TEST_F(failnth, t_err_1_fail_nth_write) { SWEEP_ALL(op_write); }
-TEST_F(failnth, t_err_1_fail_nth_poll) { SWEEP_ALL(op_poll); }
-TEST_F(failnth, t_err_1_fail_nth_mmap) { SWEEP_ALL(op_mmap); }
-TEST_F(failnth, t_err_1_fail_nth_info) { SWEEP_ALL(op_info); }
-TEST_F(failnth, t_err_1_fail_nth_fionread) { SWEEP_ALL(op_fionread); }
-TEST_F(failnth, t_err_1_fail_nth_link) { SWEEP_ALL(op_link); }
-TEST_F(failnth, t_err_1_fail_nth_unlink) { SWEEP_ALL(op_unlink); }
-TEST_F(failnth, t_err_1_fail_nth_drain) { SWEEP_ALL(op_drain); }
-TEST_F(failnth, t_err_1_fail_nth_create) { SWEEP_ALL(op_create); }
-TEST_F(failnth, t_err_1_fail_nth_destroy) { SWEEP_ALL(op_destroy); }
-TEST_F(failnth, t_err_1_fail_nth_list) { SWEEP_ALL(op_list); }
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_read) {
+	.op = &op_read, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_write) {
+	.op = &op_write, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_poll) {
+	.op = &op_poll, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_mmap) {
+	.op = &op_mmap, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_info) {
+	.op = &op_info, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_fionread) {
+	.op = &op_fionread, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_link) {
+	.op = &op_link, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_unlink) {
+	.op = &op_unlink, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_drain) {
+	.op = &op_drain, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_create) {
+	.op = &op_create, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_destroy) {
+	.op = &op_destroy, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_list) {
+	.op = &op_list, .mode = FI_ALL, .id = "t_err_1",
+};
 
 /*
  * T-UPTR-5: user copies only; each injected failure is EFAULT. FIONREAD
  * answers with put_user(), which is no fail_usercopy site: it has no row.
  */
-TEST_F(failnth, t_uptr_5_fail_usercopy_read) { SWEEP_UC(op_read); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_write) { SWEEP_UC(op_write); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_poll) { SWEEP_UC(op_poll); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_info) { SWEEP_UC(op_info); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_link) { SWEEP_UC(op_link); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_create) { SWEEP_UC(op_create); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_destroy) { SWEEP_UC(op_destroy); }
-TEST_F(failnth, t_uptr_5_fail_usercopy_list) { SWEEP_UC(op_list); }
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_read) {
+	.op = &op_read, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_write) {
+	.op = &op_write, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_poll) {
+	.op = &op_poll, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_info) {
+	.op = &op_info, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_link) {
+	.op = &op_link, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_create) {
+	.op = &op_create, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_destroy) {
+	.op = &op_destroy, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_list) {
+	.op = &op_list, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+
+TEST_F(failnth, sweep)
+{
+	sweep(_metadata, &self->c, self->nth, variant->op, variant->mode, variant->id);
+}
 
 /* --- T-ERR-2: the probabilistic soak ------------------------------------ */
 
