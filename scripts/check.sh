@@ -209,7 +209,7 @@ lint() {
 	# T-DOC-2: make htmldocs with warnings as errors.
 	tap_step t_doc_2_htmldocs bash "$RELQ_TOP/scripts/htmldocs.sh" "$res/host/html"
 	# T-INST-4, T-INST-7: make install/uninstall, modinfo, signing.
-	bash "$RELQ_TOP/scripts/test-install.sh" > "$res/host/install.tap" 2>&1
+	bash "$RELQ_TOP/scripts/test-install.sh" "$res/host/install.tap" > "$res/host/install.log" 2>&1
 	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
 	python3 "$RELQ_TOP/scripts/lint_locks.py" > "$res/host/lint-locks.tap" 2>&1
 	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests"

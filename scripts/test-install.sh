@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# T-INST-4 and T-INST-7, host-side packaging checks (TAP on stdout).
+# T-INST-4 and T-INST-7, host-side packaging checks.
+#
+#   test-install.sh TAPFILE    KTAP to TAPFILE, diagnostics on stdout
 #
 # T-INST-4: make install DESTDIR=<tmp> stages exactly the documented files,
 #   root:root (when run as root), 0644 (programs 0755), directories 0755,
@@ -15,15 +17,17 @@ set -uo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 kdir=$("$RELQ_TOP/scripts/kdir.sh" 6.12)
-n=0 rc=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); rc=1; echo "not ok $n $1"; }
+tapfile=${1:?usage: test-install.sh TAPFILE}
+rc=0
+results=()
+ok() { results+=("pass $1"); }
+not_ok() { rc=1; results+=("fail $1"); }
 
-echo "TAP version 13"
-echo "1..4"
 if ! make -s -C "$RELQ_TOP" KDIR="$kdir" DESTDIR="$tmp/root" install > "$tmp/install.log" 2>&1; then
 	sed 's/^/# /' "$tmp/install.log"
 	not_ok t_inst_4_install_tree
+	# Nothing was installed, so nothing can be uninstalled.
+	not_ok t_inst_4_uninstall_removes_all
 else
 	kver=$(make -s -C "$kdir" kernelrelease)
 	want="/lib/modules/$kver/updates/relq.ko
@@ -93,4 +97,5 @@ else
 	modinfo "$tmp/relq.ko" | sed 's/^/# /'
 	not_ok t_inst_7_signed_with_throwaway_key
 fi
+relq_ktap_write "$tapfile" "${results[@]}"
 exit $rc
