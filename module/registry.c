@@ -237,28 +237,28 @@ static struct relq_channel *relq_find_locked(const char *name)
 struct relq_channel *relq_channel_reserve(const struct relq_create *c)
 {
 	struct user_namespace *ns = current_user_ns();
+	kuid_t uid = GLOBAL_ROOT_UID;
+	kgid_t gid = GLOBAL_ROOT_GID;
 	struct relq_channel *ch;
 	int ret;
 
+	if (c->flags & RELQ_CREATE_UID)
+		uid = make_kuid(ns, c->uid);
+	if (c->flags & RELQ_CREATE_GID)
+		gid = make_kgid(ns, c->gid);
+	if (!uid_valid(uid) || !gid_valid(gid))
+		return ERR_PTR(-EINVAL);
 	ch = relq_channel_alloc(c);
 	if (!ch)
 		return ERR_PTR(-ENOMEM);
-	ch->uid = GLOBAL_ROOT_UID;
-	ch->gid = GLOBAL_ROOT_GID;
-	if (c->flags & RELQ_CREATE_UID)
-		ch->uid = make_kuid(ns, c->uid);
-	if (c->flags & RELQ_CREATE_GID)
-		ch->gid = make_kgid(ns, c->gid);
+	ch->uid = uid;
+	ch->gid = gid;
 	/* From here on the device's release frees the channel. */
 	device_initialize(&ch->dev);
 	ch->dev.class = &relq_class;
 	ch->dev.type = &relq_channel_type;
 	cdev_init(&ch->cdev, relq_fops);
 	ch->cdev.owner = THIS_MODULE;
-	if (!uid_valid(ch->uid) || !gid_valid(ch->gid)) {
-		ret = -EINVAL;
-		goto out_put;
-	}
 
 	scoped_guard(mutex, &relq_registry_lock) {
 		if (relq_find_locked(ch->name)) {
