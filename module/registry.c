@@ -331,11 +331,14 @@ int relq_channel_finalize(struct relq_channel *ch)
 	ret = dev_set_name(&ch->dev, "%s", ch->name);
 	if (ret)
 		goto out_unreserve;
+	/*
+	 * Lookups find the channel before its node appears, so an open of
+	 * the new node never sees ENXIO. The reserved slot needs no memory.
+	 */
+	xa_store(&relq_channels, ch->id, ch, GFP_KERNEL);
 	ret = cdev_device_add(&ch->cdev, &ch->dev);
 	if (ret)
 		goto out_unreserve;
-	xa_store(&relq_channels, ch->id, ch, GFP_KERNEL);
-	ch->published = true;
 	mutex_unlock(&relq_registry_lock);
 	return 0;
 
@@ -465,7 +468,8 @@ int relq_channel_destroy(const char *name)
 
 	guard(mutex)(&relq_registry_lock);
 	ch = relq_find_locked(name);
-	if (!ch || !ch->published)
+	/* A channel still between reserve and finalize is not there yet. */
+	if (!ch || xa_load(&relq_channels, ch->id) != ch)
 		return -ENOENT;
 	relq_channel_kill_locked(ch);
 	return 0;

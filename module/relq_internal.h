@@ -123,8 +123,6 @@ enum relq_state {
  * @gid: node group
  * @explicit_access: CREATE gave an owner, group or mode (udev keeps them)
  * @node: entry in relq_channel_list, protected by relq_registry_lock
- * @published: relq_channel_finalize() made it visible (device, lookups,
- *	LIST, DESTROY); protected by relq_registry_lock
  * @lower_file: the lower channel's file after LINK (relq's own reference),
  *	protected by relq_registry_lock
  * @dev: the channel's device; its release frees the channel
@@ -159,7 +157,6 @@ struct relq_channel {
 	kgid_t gid;
 	bool explicit_access;
 	struct list_head node;
-	bool published;
 	struct file *lower_file;
 	struct device dev;
 	struct cdev cdev;

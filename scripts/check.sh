@@ -301,17 +301,20 @@ verify_target() {
 	return 0
 }
 
+# flavour_of TARGET: the kernel a target boots, if relq builds it.
+flavour_of() {
+	case $1 in
+	debug|verify) echo debug ;;
+	kcsan) echo kcsan ;;
+	esac
+}
+
 # The flavours the chosen targets need, in the order they are needed.
 flavours() {
-	local t f seen=
+	local t
 	for t in $targets; do
-		case $t in
-		debug|verify) f=debug ;;
-		kcsan) f=kcsan ;;
-		*) continue ;;
-		esac
-		case " $seen " in *" $f "*) ;; *) seen="$seen $f"; echo "$f" ;; esac
-	done
+		flavour_of "$t"
+	done | awk '!seen[$0]++'
 }
 
 # Kernel builds run in the background at SCHED_IDLE priority, one after
@@ -363,10 +366,8 @@ fi
 stage lint lint
 if [ $lint_only -eq 0 ]; then
 	for t in $targets; do
-		case $t in
-		debug|verify) need_kernel debug ;;
-		kcsan) need_kernel kcsan ;;
-		esac
+		f=$(flavour_of "$t")
+		[ -z "$f" ] || need_kernel "$f"
 		if [ "$t" = verify ]; then
 			stage verify verify_target
 		else
