@@ -5,10 +5,11 @@
     lint_locks.py
 
 Prints one TAP line per rule:
-  t_sync_3_lock_comments_and_asserts  every DEFINE_MUTEX()/DEFINE_SPINLOCK()
-      has a comment saying what it protects (checkpatch --strict covers
-      lock fields), and every __must_hold() function calls
-      lockdep_assert_held()
+  t_sync_3_lock_comments_and_asserts  every spinlock_t, struct mutex and
+      struct rw_semaphore (field or static) has a comment saying what it
+      protects, and every __must_hold() function calls lockdep_assert_held()
+      (checkpatch --strict's UNCOMMENTED_DEFINITION accepts any comment;
+      this rule wants it to say what the lock protects or serialises)
   t_state_4_no_bug_and_listed_warns   no BUG()/BUG_ON(), and every WARN*()
       sits in a function listed in Documentation/locking.rst's "WARN sites"
   t_can_8_no_unbounded_waits          no wait_event(), wait_for_completion()
@@ -37,11 +38,17 @@ def functions(text):
 
 
 def rule_locks(problems):
-    # A spinlock_t or struct mutex field without a comment is checkpatch
-    # --strict's UNCOMMENTED_DEFINITION (t_err_4_checkpatch_strict); what
-    # checkpatch does not see is checked here.
+    lock_decl = re.compile(r"^\s*(?:static\s+)?(spinlock_t|struct mutex|struct rw_semaphore)\s+\w+;(.*)$")
     for path in SRC:
         lines = open(path).read().splitlines()
+        for n, line in enumerate(lines):
+            m = lock_decl.match(line)
+            if not m:
+                continue
+            around = m.group(2) + " ".join(lines[max(0, n - 6):n])
+            if "protect" not in around and "serialise" not in around:
+                problems.append("%s:%d: lock without a 'protects' comment"
+                                % (os.path.basename(path), n + 1))
         text = "\n".join(lines)
         for name, header, body in functions(text):
             if "__must_hold" in header and "lockdep_assert_held" not in body:
