@@ -515,11 +515,15 @@ static int check_destroy(struct fctx *c, long ret)
 	return counters_unchanged(c) ?: base_intact(c);
 }
 
+#define LIST_UNTOUCHED	0xdeadbeefu
+
 static long run_list(struct fctx *c)
 {
 	memset(&c->list, 0, sizeof(c->list));
 	c->list.entries = (uintptr_t)c->entries;
 	c->list.capacity = ARRAY_SIZE(c->entries);
+	/* Output only: a failed LIST must leave it as it was. */
+	c->list.count = LIST_UNTOUCHED;
 	return ioctl(c->ctl, RELQ_IOC_LIST, &c->list);
 }
 
@@ -527,6 +531,8 @@ static int check_list(struct fctx *c, long ret)
 {
 	if (!ret && c->list.count != c->before.live_channels)
 		return fail(c, "LIST returned the wrong count", NULL, 0);
+	if (ret && c->list.count != LIST_UNTOUCHED)
+		return fail(c, "a failed LIST wrote a count", NULL, 0);
 	return base_intact(c);
 }
 
