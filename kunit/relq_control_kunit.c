@@ -32,13 +32,12 @@ static void relq_control_t_sec_1_default_mode(struct kunit *test)
 			  relq_control_dev.fops->compat_ioctl == compat_ptr_ioctl);
 }
 
-static bool relq_in_table(const struct relq_ioctl_op *t, size_t n,
-			  unsigned int cmd)
+static bool relq_in_table(const struct relq_ioctl_table *t, unsigned int cmd)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (t[i].cmd == cmd)
+	for (i = 0; i < t->n; i++)
+		if (t->ops[i].cmd == cmd)
 			return true;
 	return false;
 }
@@ -61,13 +60,12 @@ static void relq_control_t_ioc_1_unknown_enotty(struct kunit *test)
 		for (d = 0; d < ARRAY_SIZE(dirs); d++) {
 			for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 				cmd = _IOC(dirs[d], RELQ_IOC_MAGIC, nr, sizes[s]);
-				if (relq_in_table(relq_control_cmds, relq_control_ncmds, cmd)) {
+				if (relq_in_table(&relq_control_cmds, cmd)) {
 					known++;
 					continue;
 				}
 				KUNIT_EXPECT_EQ_MSG(test,
-						    relq_ioctl_dispatch(relq_control_cmds,
-									relq_control_ncmds,
+						    relq_ioctl_dispatch(&relq_control_cmds,
 									NULL, cmd, 0),
 						    -ENOTTY, "cmd %#x", cmd);
 				checked++;
@@ -75,11 +73,9 @@ static void relq_control_t_ioc_1_unknown_enotty(struct kunit *test)
 		}
 	}
 	KUNIT_EXPECT_EQ(test, checked + known, 256 * 4 * 5);
-	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(relq_control_cmds,
-						  relq_control_ncmds, NULL, 0, 0),
+	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(&relq_control_cmds, NULL, 0, 0),
 			-ENOTTY);
-	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(relq_control_cmds,
-						  relq_control_ncmds, NULL, ~0U, 0),
+	KUNIT_EXPECT_EQ(test, relq_ioctl_dispatch(&relq_control_cmds, NULL, ~0U, 0),
 			-ENOTTY);
 }
 
@@ -109,13 +105,14 @@ static const struct relq_cmd_expect relq_documented_cmds[] = {
 	{ RELQ_IOC_DRAIN, 0, _IOC_NONE, FMODE_WRITE, false },
 };
 
-static void relq_check_table(struct kunit *test, const struct relq_ioctl_op *t,
-			     size_t n)
+static void relq_check_table(struct kunit *test,
+			     const struct relq_ioctl_table *table)
 {
+	const struct relq_ioctl_op *t = table->ops;
 	unsigned int b, flipped;
 	size_t i, j;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < table->n; i++) {
 		const struct relq_cmd_expect *e = NULL;
 
 		for (j = 0; j < ARRAY_SIZE(relq_documented_cmds); j++)
@@ -140,7 +137,7 @@ static void relq_check_table(struct kunit *test, const struct relq_ioctl_op *t,
 		for (b = _IOC_SIZESHIFT; b < _IOC_DIRSHIFT + _IOC_DIRBITS; b++) {
 			flipped = t[i].cmd ^ (1U << b);
 			KUNIT_EXPECT_EQ_MSG(test,
-					    relq_ioctl_dispatch(t, n, NULL, flipped, 0),
+					    relq_ioctl_dispatch(table, NULL, flipped, 0),
 					    -ENOTTY, "cmd %#x bit %u", t[i].cmd, b);
 		}
 	}
@@ -148,10 +145,10 @@ static void relq_check_table(struct kunit *test, const struct relq_ioctl_op *t,
 
 static void relq_control_t_ioc_5_command_tables(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, relq_control_ncmds, 3);
-	KUNIT_EXPECT_EQ(test, relq_channel_ncmds, 5);
-	relq_check_table(test, relq_control_cmds, relq_control_ncmds);
-	relq_check_table(test, relq_channel_cmds, relq_channel_ncmds);
+	KUNIT_EXPECT_EQ(test, relq_control_cmds.n, 3);
+	KUNIT_EXPECT_EQ(test, relq_channel_cmds.n, 5);
+	relq_check_table(test, &relq_control_cmds);
+	relq_check_table(test, &relq_channel_cmds);
 }
 
 /* T-DEVOBJ-4: each dispatcher knows only its own file kind's commands. */
@@ -159,15 +156,15 @@ static void relq_control_t_devobj_4_cross_kind_enotty(struct kunit *test)
 {
 	size_t i;
 
-	for (i = 0; i < relq_channel_ncmds; i++)
+	for (i = 0; i < relq_channel_cmds.n; i++)
 		KUNIT_EXPECT_EQ(test,
-				relq_ioctl_dispatch(relq_control_cmds, relq_control_ncmds,
-						    NULL, relq_channel_cmds[i].cmd, 0),
+				relq_ioctl_dispatch(&relq_control_cmds, NULL,
+						    relq_channel_cmds.ops[i].cmd, 0),
 				-ENOTTY);
-	for (i = 0; i < relq_control_ncmds; i++)
+	for (i = 0; i < relq_control_cmds.n; i++)
 		KUNIT_EXPECT_EQ(test,
-				relq_ioctl_dispatch(relq_channel_cmds, relq_channel_ncmds,
-						    NULL, relq_control_cmds[i].cmd, 0),
+				relq_ioctl_dispatch(&relq_channel_cmds, NULL,
+						    relq_control_cmds.ops[i].cmd, 0),
 				-ENOTTY);
 }
 

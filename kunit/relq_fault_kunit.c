@@ -111,8 +111,7 @@ static long relq_fault_control(struct kunit *test, unsigned int cmd,
 	struct relq_fault_ctx *f = test->priv;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(f->umem, arg, len), 0);
-	return relq_ioctl_dispatch(relq_control_cmds, relq_control_ncmds,
-				   f->file, cmd, (unsigned long)f->umem);
+	return relq_ioctl_dispatch(&relq_control_cmds, f->file, cmd, (unsigned long)f->umem);
 }
 
 static long relq_fault_destroy(struct kunit *test, const char *name)

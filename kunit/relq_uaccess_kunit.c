@@ -82,8 +82,7 @@ static long relq_uinfo(struct kunit *test, size_t off)
 {
 	struct relq_uaccess_ctx *ctx = test->priv;
 
-	return relq_ioctl_dispatch(relq_channel_cmds, relq_channel_ncmds,
-				   ctx->channel, RELQ_IOC_INFO,
+	return relq_ioctl_dispatch(&relq_channel_cmds, ctx->channel, RELQ_IOC_INFO,
 				   (unsigned long)(ctx->umem + off));
 }
 
@@ -92,8 +91,7 @@ static long relq_ucontrol(struct kunit *test, unsigned int cmd,
 {
 	struct relq_uaccess_ctx *ctx = test->priv;
 
-	return relq_ioctl_dispatch(relq_control_cmds, relq_control_ncmds,
-				   ctx->control, cmd, (unsigned long)arg);
+	return relq_ioctl_dispatch(&relq_control_cmds, ctx->control, cmd, (unsigned long)arg);
 }
 
 static void relq_uaccess_t_buf_8_info_fetch(struct kunit *test)

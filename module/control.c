@@ -90,7 +90,7 @@ static long relq_ioctl_list(struct relq_ucmd *ucmd)
 }
 
 /* Control commands are admin commands; access modes per the uapi table. */
-VISIBLE_IF_KUNIT const struct relq_ioctl_op relq_control_cmds[] = {
+static const struct relq_ioctl_op relq_control_ops[] = {
 	RELQ_IOCTL_OP(RELQ_IOC_CREATE, relq_ioctl_create, struct relq_create,
 		      FMODE_WRITE, true),
 	RELQ_IOCTL_OP(RELQ_IOC_DESTROY, relq_ioctl_destroy, struct relq_destroy,
@@ -98,17 +98,17 @@ VISIBLE_IF_KUNIT const struct relq_ioctl_op relq_control_cmds[] = {
 	RELQ_IOCTL_OP(RELQ_IOC_LIST, relq_ioctl_list, struct relq_list,
 		      FMODE_READ, true),
 };
+
+VISIBLE_IF_KUNIT const struct relq_ioctl_table relq_control_cmds = {
+	.ops = relq_control_ops,
+	.n = ARRAY_SIZE(relq_control_ops),
+};
 EXPORT_SYMBOL_IF_KUNIT(relq_control_cmds);
-#if IS_ENABLED(CONFIG_KUNIT)
-const size_t relq_control_ncmds = ARRAY_SIZE(relq_control_cmds);
-EXPORT_SYMBOL_IF_KUNIT(relq_control_ncmds);
-#endif
 
 static long relq_control_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
-	return relq_ioctl_dispatch(relq_control_cmds, ARRAY_SIZE(relq_control_cmds),
-				   file, cmd, arg);
+	return relq_ioctl_dispatch(&relq_control_cmds, file, cmd, arg);
 }
 
 static const struct file_operations relq_control_fops = {

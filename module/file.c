@@ -185,7 +185,7 @@ static long relq_ioctl_drain(struct relq_ucmd *ucmd)
  * LINK and UNLINK change where the channel's messages go, and DRAIN waits
  * on behalf of writers: FMODE_WRITE.
  */
-VISIBLE_IF_KUNIT const struct relq_ioctl_op relq_channel_cmds[] = {
+static const struct relq_ioctl_op relq_channel_ops[] = {
 	RELQ_IOCTL_OP_NOARG(RELQ_IOC_INFO, relq_ioctl_info, 0, false),
 	RELQ_IOCTL_OP_NOARG(FIONREAD, relq_ioctl_fionread, 0, false),
 	RELQ_IOCTL_OP(RELQ_IOC_LINK, relq_ioctl_link, struct relq_link,
@@ -193,17 +193,17 @@ VISIBLE_IF_KUNIT const struct relq_ioctl_op relq_channel_cmds[] = {
 	RELQ_IOCTL_OP_NOARG(RELQ_IOC_UNLINK, relq_ioctl_unlink, FMODE_WRITE, false),
 	RELQ_IOCTL_OP_NOARG(RELQ_IOC_DRAIN, relq_ioctl_drain, FMODE_WRITE, false),
 };
+
+VISIBLE_IF_KUNIT const struct relq_ioctl_table relq_channel_cmds = {
+	.ops = relq_channel_ops,
+	.n = ARRAY_SIZE(relq_channel_ops),
+};
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_cmds);
-#if IS_ENABLED(CONFIG_KUNIT)
-const size_t relq_channel_ncmds = ARRAY_SIZE(relq_channel_cmds);
-EXPORT_SYMBOL_IF_KUNIT(relq_channel_ncmds);
-#endif
 
 static long relq_file_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	return relq_ioctl_dispatch(relq_channel_cmds, ARRAY_SIZE(relq_channel_cmds),
-				   file, cmd, arg);
+	return relq_ioctl_dispatch(&relq_channel_cmds, file, cmd, arg);
 }
 
 static int relq_file_open(struct inode *inode, struct file *file)

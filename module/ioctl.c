@@ -19,7 +19,6 @@
 /**
  * relq_ioctl_dispatch() - run one ioctl against a command table
  * @table: the file kind's commands
- * @n: entries in @table
  * @file: the open file
  * @cmd: the full 32-bit command
  * @arg: the argument, a user pointer for every relq command
@@ -29,7 +28,7 @@
  * -EBADF for a missing access mode, -EPERM for a missing privilege,
  * -EFAULT if the argument cannot be read.
  */
-long relq_ioctl_dispatch(const struct relq_ioctl_op *table, size_t n,
+long relq_ioctl_dispatch(const struct relq_ioctl_table *table,
 			 struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -41,9 +40,9 @@ long relq_ioctl_dispatch(const struct relq_ioctl_op *table, size_t n,
 	};
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (table[i].cmd == cmd) {
-			op = &table[i];
+	for (i = 0; i < table->n; i++) {
+		if (table->ops[i].cmd == cmd) {
+			op = &table->ops[i];
 			break;
 		}
 	}

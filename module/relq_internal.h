@@ -205,6 +205,16 @@ struct relq_ioctl_op {
 	long (*execute)(struct relq_ucmd *ucmd);
 };
 
+/**
+ * struct relq_ioctl_table - the commands of one relq file kind
+ * @ops: the commands
+ * @n: entries in @ops
+ */
+struct relq_ioctl_table {
+	const struct relq_ioctl_op *ops;
+	size_t n;
+};
+
 /* Every argument struct the dispatcher copies in fits this buffer. */
 union relq_ioctl_buffer {
 	struct relq_create create;
@@ -239,7 +249,7 @@ extern unsigned int relq_max_capacity;
 extern unsigned int relq_max_msg_size;
 
 /* ioctl.c: the dispatcher both file kinds share */
-long relq_ioctl_dispatch(const struct relq_ioctl_op *table, size_t n,
+long relq_ioctl_dispatch(const struct relq_ioctl_table *table,
 			 struct file *file, unsigned int cmd,
 			 unsigned long arg);
 
@@ -306,10 +316,8 @@ void relq_debugfs_init(void);
 void relq_debugfs_exit(void);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-extern const struct relq_ioctl_op relq_control_cmds[];
-extern const size_t relq_control_ncmds;
-extern const struct relq_ioctl_op relq_channel_cmds[];
-extern const size_t relq_channel_ncmds;
+extern const struct relq_ioctl_table relq_control_cmds;
+extern const struct relq_ioctl_table relq_channel_cmds;
 #endif
 
 #endif /* _RELQ_INTERNAL_H */
