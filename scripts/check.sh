@@ -117,12 +117,26 @@ banned_strings() {
 	! (cd "$RELQ_TOP" && git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' |
 		xargs grep -nE '\b(strcpy|strncpy|strlcpy|strcat|sprintf|vsprintf|simple_strto[u]?ll?)\(')
 }
-selftests_build() { # selftests_build OUTDIR [CC [EXTRA_CFLAGS]]
+# selftests_build OUTDIR BASE [CC [EXTRA_CFLAGS]]: build the kselftests into
+# OUTDIR and install them the way the kernel's selftests Makefile does: a
+# "relq" collection under BASE, with run_kselftest.sh, kselftest/ (runner,
+# prefix.pl, ktap_helpers.sh) and kselftest-list.txt beside it. The VM
+# runs BASE/run_kselftest.sh.
+selftests_build() {
 	local log=$res/host/selftests-build-$(basename "$1").out
+	local k=$ksrc/tools/testing/selftests base=$2
+	local mk=(make -C "$RELQ_TOP/selftests/relq" OUTPUT="$1" KSRC="$ksrc"
+		CC="${3:-gcc}" EXTRA_CFLAGS="${4:-}")
 	mkdir -p "$1"
-	make -C "$RELQ_TOP/selftests/relq" OUTPUT="$1" KSRC="$ksrc" CC="${2:-gcc}" \
-		EXTRA_CFLAGS="${3:-}" \
-		> "$log" 2>&1 || { cat "$log"; return 1; }
+	rm -rf "$base"
+	mkdir -p "$base/kselftest"
+	{
+		"${mk[@]}" all install INSTALL_PATH="$base/relq" &&
+		install -m 744 "$k/run_kselftest.sh" "$base/" &&
+		install -m 744 "$k"/kselftest/{runner.sh,prefix.pl,ktap_helpers.sh} \
+			"$base/kselftest/"
+	} > "$log" 2>&1 || { cat "$log"; return 1; }
+	"${mk[@]}" -s COLLECTION=relq emit_tests > "$base/kselftest-list.txt" || return 1
 	! grep -E 'warning:|error:' "$log"
 }
 coccinelle() { # the kernel's semantic patches over module/: no reports
@@ -212,11 +226,12 @@ lint() {
 	bash "$RELQ_TOP/scripts/test-install.sh" "$res/host/install.tap" > "$res/host/install.log" 2>&1
 	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
 	python3 "$RELQ_TOP/scripts/lint_locks.py" > "$res/host/lint-locks.tap" 2>&1
-	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests"
+	tap_step selftests_build selftests_build "$RELQ_TOP/.build/selftests" \
+		"$RELQ_TOP/.build/kselftest"
 	# kselftest_harness.h casts pointer operands of EXPECT_EQ() to intmax_t,
 	# which i386 flags as a size-changing cast; nothing else is silenced.
 	tap_step t_ioc_4_selftests_build_m32 selftests_build "$RELQ_TOP/.build/selftests32" \
-		"gcc -m32" -Wno-pointer-to-int-cast
+		"$RELQ_TOP/.build/kselftest32" "gcc -m32" -Wno-pointer-to-int-cast
 	write_lint_tap "$res/host/lint.tap"
 }
 
@@ -276,7 +291,7 @@ vm_target() {
 		RELQ_KSRC="$ksrc" \
 		RELQ_EXPECT_SRCVERSION="$expect" \
 		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
-		"$RELQ_TOP/.build/selftests" "$filter" "$RELQ_TOP/.build/selftests32" \
+		"$RELQ_TOP/.build/kselftest" "$filter" "$RELQ_TOP/.build/kselftest32" \
 		> "$out/vm.out" 2>&1
 	rc=$?
 	vm_tap "$t" "$out"

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test suite as it runs inside a relq VM (called through scripts/vm.sh).
 #
-#   guest-suite.sh MODDIR SELFTESTDIR [FILTER [SELFTESTDIR32]]
+#   guest-suite.sh MODDIR KSFTDIR [FILTER [KSFTDIR32]]
 #
 # Loads relq.ko from MODDIR (and relq_kunit.ko where the kernel has KUnit),
-# saves each KUnit suite's debugfs KTAP, runs every kselftest binary in
-# SELFTESTDIR (FILTER, comma-separated substrings, restricts them to the
-# tests whose name contains one) and,
-# if given, the -m32 builds in SELFTESTDIR32 (T-IOC-4),
+# saves each KUnit suite's debugfs KTAP, runs the relq kselftest
+# collection installed in KSFTDIR through the kernel's run_kselftest.sh
+# (FILTER, comma-separated substrings, restricts it to the tests whose
+# name contains one) and, if given, the -m32 builds in KSFTDIR32 (T-IOC-4),
 # then unloads relq and checks that its nodes are gone. Harness steps are
 # reported as TAP in harness.tap; every result file lands in $RELQ_OUT.
 set -u
@@ -75,49 +75,60 @@ if [ -f "$moddir/relq_kunit.ko" ]; then
 	fi
 fi
 
-# The -m32 builds prove the ABI: they run the programs that exercise the
-# ioctl structs and the copy paths, not the timing-heavy ones.
-m32_progs=" relq_control_test relq_channel_test relq_security_test "
-for t in "$stdir"/relq_*_test ${stdir32:+"$stdir32"/relq_*_test}; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	if [ "$(dirname "$t")" = "$stdir32" ]; then
-		case $m32_progs in
-		*" $name "*) ;;
-		*) continue ;;
+# run_collection BASE SUFFIX: kselftest's own run_kselftest.sh over the
+# relq collection installed in BASE (see selftests_build in check.sh).
+# Its TAP (one line per program: exit status, SKIP, TIMEOUT from the
+# collection's settings) goes to runner$SUFFIX.tap; each program's own
+# TAP, from the runner's per-test log, to kselftest-NAME$SUFFIX.tap.
+run_collection() {
+	local base=$1 sfx=$2 t name var args i sel=()
+	for t in $(cut -d: -f2 "$base/kselftest-list.txt"); do
+		case $sfx in
+		# The -m32 builds prove the ABI: the programs that exercise
+		# the ioctl structs and the copy paths, not the timing-heavy ones.
+		-m32) case $m32_progs in *" $t "*) ;; *) continue ;; esac ;;
 		esac
-		name=$name-m32
-	fi
-	echo "relq suite: running $name"
-	if [ -n "$filter" ]; then
-		# FILTER: comma-separated substrings of test names.
-		tests=$("$t" -l 2>&1 | awk -v f="$filter" '
-			BEGIN { n = split(f, pat, ",") }
-			NF { for (i = 1; i <= n; i++) if (index($NF, pat[i])) { print "-t", $NF; break } }')
-		[ -n "$tests" ] || continue
-		# shellcheck disable=SC2086
-		"$t" $tests > "$out/kselftest-$name.tap" 2>&1
-	else
-		"$t" > "$out/kselftest-$name.tap" 2>&1
-	fi
-	echo "relq suite: $name exited $?"
-done
+		args=
+		if [ -n "$filter" ]; then
+			case $t in
+			*.sh) # a script runs when a FILTER entry is part of its name
+				local f hit=
+				for f in ${filter//,/ }; do
+					case $t in *"$f"*) hit=1 ;; esac
+				done
+				[ -n "$hit" ] || continue ;;
+			*)
+				args=$("$base/relq/$t" -l 2>&1 | awk -v f="$filter" '
+					BEGIN { n = split(f, pat, ",") }
+					NF { for (i = 1; i <= n; i++)
+						if (index($NF, pat[i])) { printf "-t %s ", $NF; break } }')
+				[ -n "$args" ] || continue ;;
+			esac
+		fi
+		# The runner passes KSELFTEST_<NAME>_ARGS to program NAME.
+		var=KSELFTEST_$(echo "$t" | tr -c '[:alnum:]_\n' _ | tr '[:lower:]' '[:upper:]')_ARGS
+		export "$var=$args"
+		sel+=(-t "relq:$t")
+	done
+	[ ${#sel[@]} -gt 0 ] || return 0
+	echo "relq suite: run_kselftest.sh ${sel[*]}"
+	"$base/run_kselftest.sh" -p "${sel[@]}" > "$out/runner$sfx.tap" 2>&1
+	for ((i = 1; i < ${#sel[@]}; i += 2)); do
+		name=${sel[i]#relq:}
+		# The per-test log is the program's output with "# " before
+		# each line, after the runner's own "# timeout" line.
+		grep -v '^# \(timeout set to\|overriding timeout to\) ' "/tmp/$name" |
+			sed 's/^# //' > "$out/kselftest-${name%.sh}$sfx.tap"
+		rm -f "/tmp/$name"
+	done
+	cat "$out/runner$sfx.tap"
+}
 
-# T-INST-2/3: node permissions without a rule and under a real udevd.
-if [ -z "$filter" ] || [ "$filter" = udev ]; then
-	echo "relq suite: running relq_udev_test.sh"
-	RELQCTL=${RELQCTL:-} bash "$RELQ_TOP/selftests/relq/relq_udev_test.sh" \
-		> "$out/kselftest-relq_udev_test.tap" 2>&1
-	echo "relq suite: relq_udev_test.sh exited $?"
-fi
-
-# relqctl's own contract: exit statuses, errno names, send/recv/watch/link.
-if [ -z "$filter" ] || [ "$filter" = relqctl ]; then
-	echo "relq suite: running relqctl_test.sh"
-	RELQCTL=${RELQCTL:-} bash "$RELQ_TOP/selftests/relq/relqctl_test.sh" \
-		> "$out/kselftest-relqctl_test.tap" 2>&1
-	echo "relq suite: relqctl_test.sh exited $?"
-fi
+m32_progs=" relq_control_test relq_channel_test relq_wait_test relq_status_test relq_uaccess_test relq_security_test "
+# relq_udev_test.sh (T-INST-2/3) needs the shipped rule and relqctl.
+export RELQ_RULES=$RELQ_TOP/udev/60-relq.rules RELQCTL=${RELQCTL:-}
+run_collection "$stdir" ""
+[ -z "$stdir32" ] || run_collection "$stdir32" -m32
 
 # T-OBJ-3: an open relq file pins the module; after the close rmmod works.
 rmmod_refused_while_open() {

@@ -11,6 +11,7 @@
 # T-INST-7: modinfo shows description, author, GPL, version and a
 #   description for each parameter; a throwaway key signs the module and
 #   modinfo then shows the signer and sig_id PKCS#7.
+# pipefail: no "| grep -q" here (grep's early exit is a SIGPIPE upstream).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -53,7 +54,7 @@ else
 			bad=1
 		fi
 	done < <(find "$tmp/root" -mindepth 1 -printf '%m %u:%g %p\n')
-	if find "$tmp/root" -perm -0002 | grep -q .; then
+	if [ -n "$(find "$tmp/root" -perm -0002)" ]; then
 		echo "# world-writable:"; find "$tmp/root" -perm -0002 | sed 's/^/# /'
 		bad=1
 	fi
@@ -72,11 +73,11 @@ ko=$RELQ_TOP/relq.ko
 info=$(modinfo "$ko" 2>&1)
 missing=
 for f in description author version; do
-	echo "$info" | grep -q "^$f: *[^ ]" || missing="$missing $f"
+	grep -q "^$f: *[^ ]" <<< "$info" || missing="$missing $f"
 done
-echo "$info" | grep -q '^license: *GPL$' || missing="$missing license"
+grep -q '^license: *GPL$' <<< "$info" || missing="$missing license"
 for p in max_channels max_capacity max_msg_size; do
-	echo "$info" | grep -q "^parm: *$p:[A-Z]" || missing="$missing parm:$p"
+	grep -q "^parm: *$p:[A-Z]" <<< "$info" || missing="$missing parm:$p"
 done
 if [ -z "$missing" ]; then
 	ok t_inst_7_modinfo
@@ -90,8 +91,9 @@ openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=relq throwaway
 	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
 cp "$ko" "$tmp/relq.ko"
 if "$kdir/scripts/sign-file" sha256 "$tmp/key.pem" "$tmp/cert.pem" "$tmp/relq.ko" &&
-	modinfo "$tmp/relq.ko" | grep -q '^signer: *relq throwaway key' &&
-	modinfo "$tmp/relq.ko" | grep -q '^sig_id: *PKCS#7'; then
+	sinfo=$(modinfo "$tmp/relq.ko") &&
+	grep -q '^signer: *relq throwaway key' <<< "$sinfo" &&
+	grep -q '^sig_id: *PKCS#7' <<< "$sinfo"; then
 	ok t_inst_7_signed_with_throwaway_key
 else
 	modinfo "$tmp/relq.ko" | sed 's/^/# /'

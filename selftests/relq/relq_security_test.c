@@ -50,8 +50,12 @@ struct relq_sec_state {
 	struct relq_nodes nodes;
 };
 
+/* Results a child reports to the test, in shared memory (-1: unset). */
+#define RELQ_SEC_NR_RESULTS	16
+
 FIXTURE(sec) {
 	int ctl;
+	int *r;
 	struct relq_sec_state st;
 };
 
@@ -66,6 +70,8 @@ FIXTURE_SETUP(sec)
 	self->ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->ctl);
 	self->st.ctl = self->ctl;
+	self->r = relq_shared_ints(RELQ_SEC_NR_RESULTS);
+	ASSERT_TRUE(!!self->r);
 }
 
 FIXTURE_TEARDOWN(sec)
@@ -77,6 +83,8 @@ FIXTURE_TEARDOWN(sec)
 	for (i = 0; i < st->ntracked; i++)
 		relq_destroy(self->ctl, st->tracked[i]);
 	relq_nodes_remove(&st->nodes);
+	if (self->r)
+		munmap(self->r, RELQ_SEC_NR_RESULTS * sizeof(int));
 	close(self->ctl);
 }
 
@@ -148,6 +156,40 @@ static int relq_sec_become(uid_t uid, gid_t gid)
 		return errno;
 	}
 	return relq_drop_caps();
+}
+
+/*
+ * Run @fn(@arg, @r) in a child that is @uid/@uid with no supplementary
+ * groups and no capabilities. r[0] is 0 or the errno of dropping
+ * privileges (then @fn does not run); @fn reports in r[1..]. Returns the
+ * child's exit status (0 once @fn returns), or -1 if it did not exit.
+ */
+static int relq_sec_as(uid_t uid, void (*fn)(void *arg, int *r), void *arg,
+		       int *r)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		r[0] = relq_sec_become(uid, uid);
+		if (r[0])
+			_exit(r[0]);
+		fn(arg, r);
+		_exit(0);
+	}
+	return relq_wait_child(pid);
+}
+
+/* open(@path, @flags) and close it again; 0 or open's errno. */
+static int relq_sec_open_err(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
 }
 
 /* Send @fd over the AF_UNIX socket @sock; 0 or an errno. */
@@ -323,39 +365,27 @@ TEST_F(sec, t_sec_1_node_modes)
  * T-SEC-2: uid/gid 65534 without supplementary groups cannot open the
  * control node or a default channel: EACCES for both.
  */
+/* The opens T-SEC-2 tries as uid 65534: control, then channel @arg. */
+static void relq_sec_open_both(void *arg, int *r)
+{
+	char path[64];
+
+	relq_channel_path(path, sizeof(path), arg);
+	r[1] = relq_sec_open_err(RELQ_CONTROL_PATH, O_RDWR);
+	r[2] = relq_sec_open_err(path, O_RDWR);
+}
+
 TEST_F(sec, t_sec_2_unprivileged_open_denied)
 {
 	char name[RELQ_NAME_LEN];
-	int *r, status;
-	pid_t pid;
+	int *r = self->r, status;
 
 	ASSERT_EQ(0, relq_sec_create(&self->st, name));
-	r = relq_shared_ints(3);
-	ASSERT_TRUE(!!r);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		int fd;
-
-		r[0] = relq_sec_become(RELQ_SEC_NOBODY, RELQ_SEC_NOBODY);
-		if (r[0])
-			_exit(r[0]);
-		fd = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-		r[1] = fd < 0 ? errno : 0;
-		if (fd >= 0)
-			close(fd);
-		fd = relq_open(name, O_RDWR);
-		r[2] = fd < 0 ? errno : 0;
-		if (fd >= 0)
-			close(fd);
-		_exit(0);
-	}
-	status = relq_wait_child(pid);
+	status = relq_sec_as(RELQ_SEC_NOBODY, relq_sec_open_both, name, r);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(r[0]));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
 	EXPECT_EQ(EACCES, r[1]) TH_LOG("control open: %d", r[1]);
 	EXPECT_EQ(EACCES, r[2]) TH_LOG("channel open: %d", r[2]);
-	munmap(r, 3 * sizeof(int));
 }
 
 /*
@@ -366,7 +396,7 @@ TEST_F(sec, t_sec_2_unprivileged_open_denied)
 TEST_F(sec, t_sec_4_userns_root_eperm)
 {
 	char path[96], name[RELQ_NAME_LEN], nname[RELQ_NAME_LEN], proc[64];
-	int ready[2], go[2], *r, err, status, map_err = 0;
+	int ready[2], go[2], *r = self->r, err, status, map_err = 0;
 	struct relq_create c;
 	long count;
 	char byte;
@@ -379,8 +409,6 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	relq_sec_create_arg(&c, nname);
 	count = relq_list_count(self->ctl);
 	ASSERT_LE(1, count);
-	r = relq_shared_ints(7);
-	ASSERT_TRUE(!!r);
 	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
 
@@ -432,10 +460,8 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	status = relq_wait_child(pid);
 	EXPECT_EQ(0, map_err) TH_LOG("writing the id maps: %s", strerror(map_err));
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
-	if (r[0]) {
-		munmap(r, 7 * sizeof(int));
+	if (r[0])
 		SKIP(return, "no user namespace: %s", strerror(r[0]));
-	}
 	TH_LOG("userns root: open %d CREATE %d DESTROY %d LIST %d", r[2],
 	       r[3], r[4], r[5]);
 	EXPECT_EQ(0, r[1]) TH_LOG("not uid 0 in the user namespace");
@@ -443,7 +469,6 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	EXPECT_EQ(EPERM, r[3]);
 	EXPECT_EQ(EPERM, r[4]);
 	EXPECT_EQ(EPERM, r[5]);
-	munmap(r, 7 * sizeof(int));
 
 	EXPECT_EQ(count, relq_list_count(self->ctl));
 	EXPECT_FALSE(relq_list_has(self->ctl, nname, NULL));
@@ -457,15 +482,54 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
  * to root, gives EPERM for root's CREATE, DESTROY and LIST. (b) A control
  * fd root opened, passed to uid 65534 without capabilities, CREATEs.
  */
+/* An fd that T-SEC-5's sides hand over, and where it goes. */
+struct relq_sec_pass {
+	const char *path;	/* (a) the node the unprivileged child opens */
+	const char *name;	/* (b) the channel it CREATEs on root's fd */
+	int sock;
+};
+
+/* T-SEC-5 (a), as uid 65534: open the 0666 alternate node, send the fd. */
+static void relq_sec_open_and_send(void *arg, int *r)
+{
+	struct relq_sec_pass *p = arg;
+	int fd = open(p->path, O_RDWR | O_CLOEXEC);
+
+	r[1] = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		r[2] = relq_sec_send_fd(p->sock, fd);
+}
+
+/*
+ * T-SEC-5 (b), as uid 65534: the control node itself is closed to us, but
+ * root's fd, received over the socket, CREATEs.
+ */
+static void relq_sec_recv_and_create(void *arg, int *r)
+{
+	struct relq_sec_pass *p = arg;
+	struct relq_create c;
+	int fd;
+
+	r[1] = relq_sec_open_err(RELQ_CONTROL_PATH, O_RDWR);
+	fd = relq_sec_recv_fd(p->sock);
+	if (fd < 0) {
+		r[2] = errno;
+		return;
+	}
+	relq_sec_create_arg(&c, p->name);
+	r[2] = relq_create_raw(fd, &c);
+	close(fd);
+}
+
 TEST_F(sec, t_sec_5_confused_deputy)
 {
 	char path[96], name[RELQ_NAME_LEN], nname[RELQ_NAME_LEN];
 	char bname[RELQ_NAME_LEN], node[64];
+	struct relq_sec_pass pass = { .path = path };
+	int sv[2], *r = self->r, err, status, fd, rootfd;
 	struct relq_create c;
-	int sv[2], *r, err, status, fd, rootfd;
 	struct stat st;
 	long count;
-	pid_t pid;
 	__u32 n;
 
 	err = relq_sec_alt_control(&self->st, path, sizeof(path));
@@ -474,32 +538,19 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	relq_sec_name(&self->st, nname);
 	count = relq_list_count(self->ctl);
 	ASSERT_LE(1, count);
-	r = relq_shared_ints(4);
-	ASSERT_TRUE(!!r);
 
 	/* (a) The unprivileged opener's fd in root's hands. */
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(sv[0]);
-		r[0] = relq_sec_become(RELQ_SEC_NOBODY, RELQ_SEC_NOBODY);
-		if (r[0])
-			_exit(r[0]);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		r[1] = fd < 0 ? errno : 0;
-		if (fd < 0)
-			_exit(r[1]);
-		_exit(relq_sec_send_fd(sv[1], fd));
-	}
+	pass.sock = sv[1];
+	status = relq_sec_as(RELQ_SEC_NOBODY, relq_sec_open_and_send, &pass, r);
 	close(sv[1]);
 	fd = relq_sec_recv_fd(sv[0]);
 	err = fd < 0 ? errno : 0;
 	close(sv[0]);
-	status = relq_wait_child(pid);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
 	EXPECT_EQ(0, r[1]) TH_LOG("open of the alternate node failed");
+	EXPECT_EQ(0, r[2]) TH_LOG("sending the fd: %s", strerror(r[2]));
 	ASSERT_LE(0, fd) TH_LOG("receiving the fd: %s", strerror(err));
 	relq_sec_create_arg(&c, nname);
 	EXPECT_EQ(EPERM, relq_create_raw(fd, &c));
@@ -513,43 +564,23 @@ TEST_F(sec, t_sec_5_confused_deputy)
 
 	/* (b) Root's control fd in an unprivileged process: it works. */
 	relq_sec_name(&self->st, bname);
-	memset(r, 0xff, 4 * sizeof(int));
+	memset(r, 0xff, RELQ_SEC_NR_RESULTS * sizeof(int));
 	rootfd = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, rootfd);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(sv[0]);
-		close(rootfd);
-		r[0] = relq_sec_become(RELQ_SEC_NOBODY, RELQ_SEC_NOBODY);
-		if (r[0])
-			_exit(r[0]);
-		/* It cannot open the control node itself... */
-		fd = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-		r[1] = fd < 0 ? errno : 0;
-		if (fd >= 0)
-			close(fd);
-		fd = relq_sec_recv_fd(sv[1]);
-		if (fd < 0)
-			_exit(errno);
-		/* ...but root's fd is a capability. */
-		relq_sec_create_arg(&c, bname);
-		r[2] = relq_create_raw(fd, &c);
-		close(fd);
-		_exit(0);
-	}
-	close(sv[1]);
+	/* The fd waits in the socket until the child takes it. */
 	err = relq_sec_send_fd(sv[0], rootfd);
 	close(sv[0]);
 	close(rootfd);
-	status = relq_wait_child(pid);
 	EXPECT_EQ(0, err) TH_LOG("sending the fd: %s", strerror(err));
+	pass.name = bname;
+	pass.sock = sv[1];
+	status = relq_sec_as(RELQ_SEC_NOBODY, relq_sec_recv_and_create, &pass, r);
+	close(sv[1]);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
 	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
-	EXPECT_NE(0, r[1]) TH_LOG("uid 65534 opened the control node");
+	EXPECT_EQ(EACCES, r[1]) TH_LOG("uid 65534 opened the control node");
 	EXPECT_EQ(0, r[2]) TH_LOG("CREATE on root's fd: %d", r[2]);
-	munmap(r, 4 * sizeof(int));
 	EXPECT_TRUE(relq_list_has(self->ctl, bname, NULL));
 	EXPECT_EQ(count + 1, relq_list_count(self->ctl));
 	/* The node gets relq's defaults, whoever issued the CREATE. */
@@ -565,15 +596,32 @@ TEST_F(sec, t_sec_5_confused_deputy)
  * T-SEC-7: a channel created for owner uid 1000, mode 0600: uid 1000
  * opens it O_RDWR; uid 1001 gets EACCES.
  */
+/*
+ * T-SEC-7's open of channel @arg; once open, the fd must be a working
+ * channel fd (a write lands, INFO sees it). r[2] is 0 or EIO.
+ */
+static void relq_sec_open_and_use(void *arg, int *r)
+{
+	struct relq_info info;
+	int fd = relq_open(arg, O_RDWR);
+
+	r[1] = fd < 0 ? errno : 0;
+	if (fd < 0)
+		return;
+	r[2] = write(fd, "own", 3) == 3 && !relq_info(fd, &info) &&
+	       info.depth == 1 ? 0 : EIO;
+	close(fd);
+}
+
 TEST_F(sec, t_sec_7_owner_can_open)
 {
 	static const uid_t uids[] = { 1000, 1001 };
+	static const int want[] = { 0, EACCES };
 	char name[RELQ_NAME_LEN], path[64];
 	struct relq_create c;
 	unsigned int i;
 	struct stat st;
-	int *r, status;
-	pid_t pid;
+	int status;
 
 	relq_sec_name(&self->st, name);
 	relq_sec_create_arg(&c, name);
@@ -587,40 +635,19 @@ TEST_F(sec, t_sec_7_owner_can_open)
 	EXPECT_EQ(0, st.st_gid);
 	EXPECT_EQ(0600, st.st_mode & 07777);
 
-	r = relq_shared_ints(2 * ARRAY_SIZE(uids));
-	ASSERT_TRUE(!!r);
 	for (i = 0; i < ARRAY_SIZE(uids); i++) {
-		int *res = r + 2 * i;
-
-		pid = fork();
-		ASSERT_LE(0, pid);
-		if (!pid) {
-			struct relq_info info;
-			int fd;
-
-			res[0] = relq_sec_become(uids[i], uids[i]);
-			if (res[0])
-				_exit(res[0]);
-			fd = relq_open(name, O_RDWR);
-			res[1] = fd < 0 ? errno : 0;
-			if (fd < 0)
-				_exit(0);
-			/* The owner's fd is a working channel fd. */
-			if (write(fd, "own", 3) != 3 || relq_info(fd, &info) ||
-			    info.depth != 1)
-				_exit(EIO);
-			close(fd);
-			_exit(0);
-		}
-		status = relq_wait_child(pid);
+		memset(self->r, 0xff, RELQ_SEC_NR_RESULTS * sizeof(int));
+		status = relq_sec_as(uids[i], relq_sec_open_and_use, name,
+				     self->r);
 		EXPECT_EQ(0, status) TH_LOG("uid %u child: %s",
 					    (unsigned int)uids[i], strerror(status));
-		EXPECT_EQ(0, res[0]) TH_LOG("becoming uid %u failed",
-					    (unsigned int)uids[i]);
+		EXPECT_EQ(0, self->r[0]) TH_LOG("becoming uid %u failed",
+						(unsigned int)uids[i]);
+		EXPECT_EQ(want[i], self->r[1]) TH_LOG("uid %u open: %d",
+						      (unsigned int)uids[i], self->r[1]);
+		if (!self->r[1])
+			EXPECT_EQ(0, self->r[2]) TH_LOG("the owner's fd did not work");
 	}
-	EXPECT_EQ(0, r[1]) TH_LOG("owner uid 1000 open: %d", r[1]);
-	EXPECT_EQ(EACCES, r[3]) TH_LOG("uid 1001 open: %d", r[3]);
-	munmap(r, 2 * ARRAY_SIZE(uids) * sizeof(int));
 }
 
 /*

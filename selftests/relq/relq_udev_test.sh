@@ -4,29 +4,33 @@
 # T-INST-2 and T-INST-3: relq's node permissions with no udev rule (the
 # kernel defaults) and under a real systemd-udevd running the shipped
 # udev/60-relq.rules. Needs root, relq.ko loaded and RELQCTL pointing at
-# relqctl; prints TAP. Exit 4 (KSFT_SKIP) when it cannot run.
+# relqctl; prints KTAP. Exit 4 (KSFT_SKIP) when it cannot run.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-rules=${RELQ_RULES:-$here/../../udev/60-relq.rules}
 relqctl=${RELQCTL:-relqctl}
 udevd=
 for c in /lib/systemd/systemd-udevd /usr/lib/systemd/systemd-udevd; do
 	[ -x "$c" ] && udevd=$c && break
 done
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $1"; }
-skip_all() { echo "TAP version 13"; echo "1..0 # SKIP $1"; exit 4; }
+# The kernel's KTAP helpers: beside the installed collection, or in the
+# unpacked source (RELQ_KSRC) when run from relq's tree.
+here=$(cd "$(dirname "$0")" && pwd)
+for h in "$here/../kselftest/ktap_helpers.sh" \
+	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
+	# shellcheck source=/dev/null
+	[ -f "$h" ] && . "$h" && break
+done
+type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
+skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
+# The shipped rule: RELQ_RULES, or relq's tree when run from it.
+rules=${RELQ_RULES:-$here/../../udev/60-relq.rules}
 check() { # check NAME EXPECTED PATH: "mode uid gid" of PATH
 	local got
 	got=$(stat -c '%a %u %g' "$3" 2>&1)
 	if [ "$got" = "$2" ]; then
-		ok "$1"
+		ktap_test_pass "$1"
 	else
 		echo "# $3: expected '$2', got '$got'"
-		not_ok "$1"
+		ktap_test_fail "$1"
 	fi
 }
 
@@ -48,8 +52,8 @@ rm -f /etc/udev/rules.d/60-relq.rules
 "$relqctl" destroy udev-def 2>/dev/null
 "$relqctl" destroy udev-exp 2>/dev/null
 
-echo "TAP version 13"
-echo "1..10"
+ktap_print_header
+ktap_set_plan 10
 
 # T-INST-2: no rule, no udevd: the kernel's defaults.
 "$relqctl" create udev-def >/dev/null || echo "# create udev-def failed"
@@ -89,12 +93,12 @@ check t_inst_3_rule_removed_explicit_channel "640 0 4242" /dev/relq/udev-exp
 
 # No relq node is writable by others, whatever udev did.
 if find /dev/relq /dev/relq-control -perm -0002 | grep -q .; then
-	not_ok t_inst_3_no_world_writable_node
+	ktap_test_fail t_inst_3_no_world_writable_node
 else
-	ok t_inst_3_no_world_writable_node
+	ktap_test_pass t_inst_3_no_world_writable_node
 fi
 
 udevadm control --exit
 "$relqctl" destroy udev-def >/dev/null
 "$relqctl" destroy udev-exp >/dev/null
-exit $failed
+ktap_finished

@@ -5,16 +5,23 @@
 # and the message names the errno), 2 (usage error) and 3 (recv --timeout
 # expired), and that each command does what its --help says. Needs root,
 # relq.ko loaded and RELQCTL pointing at relqctl (default: relqctl on
-# PATH); prints TAP. Exit 4 (KSFT_SKIP) when it cannot run.
+# PATH); prints KTAP. Exit 4 (KSFT_SKIP) when it cannot run.
 set -u
 relqctl=${RELQCTL:-relqctl}
 tmp=
-n=0
-failed=0
 # Every channel this test creates; cleanup destroys them (links included).
 chans="rqt-a rqt-b rqt-c"
 
-skip_all() { echo "TAP version 13"; echo "1..0 # SKIP $1"; exit 4; }
+# The kernel's KTAP helpers: beside the installed collection, or in the
+# unpacked source (RELQ_KSRC) when run from relq's tree.
+here=$(cd "$(dirname "$0")" && pwd)
+for h in "$here/../kselftest/ktap_helpers.sh" \
+	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
+	# shellcheck source=/dev/null
+	[ -f "$h" ] && . "$h" && break
+done
+type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
+skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
 
 cleanup() {
 	local c
@@ -334,19 +341,17 @@ out=$tmp/stdout
 err=$tmp/stderr
 trap cleanup EXIT
 
-echo "TAP version 13"
-echo "1..${#cases[@]}"
+ktap_print_header
+ktap_set_plan "${#cases[@]}"
 for c in "${cases[@]}"; do
-	n=$((n + 1))
 	if "t_$c" > "$tmp/case.log" 2>&1; then
-		echo "ok $n relqctl_$c"
+		ktap_test_pass "relqctl_$c"
 	else
-		failed=1
 		sed 's/^/# /' "$tmp/case.log"
-		echo "not ok $n relqctl_$c"
+		ktap_test_fail "relqctl_$c"
 	fi
 	for ch in $chans; do
 		"$relqctl" destroy "$ch" >/dev/null 2>&1
 	done
 done
-exit $failed
+ktap_finished

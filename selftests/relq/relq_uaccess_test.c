@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kselftests for relq's use of user memory: bad pointers in read, write
+ * and every channel ioctl, and no stale kernel bytes in any output.
+ *
+ * Each test gets a fresh channel (relq_channel.h's fixture). Run as root
+ * with relq.ko loaded; without the module or without root, every test
+ * is skipped.
+ */
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "kselftest_harness.h"
+#include "relq_test.h"
+#include "relq_channel.h"
+
+/* The bad user pointers of T-UPTR-1 that fault for any access. */
+struct relq_bad_ptr {
+	const char *what;
+	void *p;
+};
+
+static unsigned int relq_bad_ptrs(struct relq_bad_ptr *b, void *unmapped,
+				  void *prot_none)
+{
+	unsigned int n = 0;
+
+	b[n++] = (struct relq_bad_ptr){ "NULL", NULL };
+	b[n++] = (struct relq_bad_ptr){ "0x1", (void *)1 };
+	b[n++] = (struct relq_bad_ptr){ "-1", (void *)UINTPTR_MAX };
+#if UINTPTR_MAX > 0xffffffffUL
+	b[n++] = (struct relq_bad_ptr){ "kernel text",
+					(void *)0xffffffff81000000UL };
+#endif
+	b[n++] = (struct relq_bad_ptr){ "unmapped", unmapped };
+	b[n++] = (struct relq_bad_ptr){ "PROT_NONE", prot_none };
+	/* A 16-byte range that wraps around the top of the address space. */
+	b[n++] = (struct relq_bad_ptr){ "wrapping", (void *)(UINTPTR_MAX - 7) };
+	return n;
+}
+
+/*
+ * T-UPTR-1: read and write buffers and every ioctl argument at NULL, 0x1,
+ * -1, a kernel address, an unmapped page, PROT_NONE, a read-only page
+ * (outputs) and a wrapping range give EFAULT with nothing queued and
+ * nothing consumed; a misaligned valid pointer works.
+ */
+TEST_F(channel, t_uptr_1_rw_bad_pointers)
+{
+	size_t pg = relq_page_size();
+	struct relq_bad_ptr bad[8];
+	unsigned char buf[256], *unmapped, *none, *ro;
+	struct relq_info info, *pinfo;
+	char name[RELQ_NAME_LEN];
+	unsigned int i, n;
+	long count;
+	int v;
+
+	unmapped = mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(unmapped != MAP_FAILED);
+	munmap(unmapped, pg);
+	none = relq_guard_alloc(0);
+	ASSERT_TRUE(!!none);
+	ro = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_TRUE(ro != MAP_FAILED);
+	/* A valid INFO request and a valid CREATE in the read-only page. */
+	pinfo = (struct relq_info *)ro;
+	pinfo->size = sizeof(*pinfo);
+	relq_unique_name(name, "u");
+	memcpy(ro + 1024, name, RELQ_NAME_LEN);
+	((struct relq_create *)(ro + 1024))->capacity = 4096;
+	((struct relq_create *)(ro + 1024))->max_msg = 16;
+	ASSERT_EQ(0, mprotect(ro, pg, PROT_READ));
+	n = relq_bad_ptrs(bad, unmapped, none);
+	count = relq_list_count(self->ctl);
+	ASSERT_LE(1, count);
+
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(EFAULT, relq_err(write(self->fd, bad[i].p, 16)))
+			TH_LOG("write from %s", bad[i].what);
+	EXPECT_EQ(0, relq_fionread(self->fd)) TH_LOG("a failed write queued");
+
+	ASSERT_EQ(16, relq_send(self->fd, 16, 9));
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(EFAULT, relq_err(read(self->fd, bad[i].p, 16)))
+			TH_LOG("read into %s", bad[i].what);
+	EXPECT_EQ(EFAULT, relq_err(read(self->fd, ro, 16)));
+	EXPECT_EQ(16, relq_fionread(self->fd)) TH_LOG("a failed read consumed");
+
+	/* ioctl arguments. */
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(EFAULT, relq_err(ioctl(self->fd, RELQ_IOC_INFO, bad[i].p)))
+			TH_LOG("INFO at %s", bad[i].what);
+		EXPECT_EQ(EFAULT, relq_err(ioctl(self->fd, FIONREAD, bad[i].p)))
+			TH_LOG("FIONREAD at %s", bad[i].what);
+		EXPECT_EQ(EFAULT, relq_err(ioctl(self->ctl, RELQ_IOC_CREATE, bad[i].p)))
+			TH_LOG("CREATE at %s", bad[i].what);
+		EXPECT_EQ(EFAULT, relq_err(ioctl(self->ctl, RELQ_IOC_DESTROY, bad[i].p)))
+			TH_LOG("DESTROY at %s", bad[i].what);
+		EXPECT_EQ(EFAULT, relq_err(ioctl(self->ctl, RELQ_IOC_LIST, bad[i].p)))
+			TH_LOG("LIST at %s", bad[i].what);
+	}
+	EXPECT_EQ(EFAULT, relq_err(ioctl(self->fd, RELQ_IOC_INFO, ro)));
+	EXPECT_EQ(EFAULT, relq_err(ioctl(self->fd, FIONREAD, ro)));
+	EXPECT_EQ(EFAULT, relq_err(ioctl(self->ctl, RELQ_IOC_CREATE, ro + 1024)));
+	EXPECT_EQ(EFAULT, relq_err(ioctl(self->ctl, RELQ_IOC_LIST, ro + 2048)));
+	EXPECT_FALSE(relq_node_exists(name)) TH_LOG("a faulting CREATE left %s",
+						    name);
+	if (relq_node_exists(name))
+		relq_destroy(self->ctl, name);
+	EXPECT_EQ(count, relq_list_count(self->ctl));
+	EXPECT_TRUE(relq_list_has(self->ctl, self->name, NULL));
+
+	/* Misaligned but valid pointers work. */
+	EXPECT_EQ(16, read(self->fd, buf + 1, 16));
+	EXPECT_TRUE(relq_check_pattern(buf + 1, 16, 9));
+	relq_fill_pattern(buf + 3, 16, 10);
+	EXPECT_EQ(16, write(self->fd, buf + 3, 16));
+	memset(buf, 0, sizeof(buf));
+	((struct relq_info *)(buf + 1))->size = RELQ_INFO_SIZE_VER0;
+	EXPECT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, buf + 1)));
+	memcpy(&info, buf + 1, RELQ_INFO_SIZE_VER0);
+	EXPECT_EQ(1, info.depth);
+	EXPECT_EQ(0, relq_err(ioctl(self->fd, FIONREAD, buf + 3)));
+	memcpy(&v, buf + 3, sizeof(v));
+	EXPECT_EQ(16, v);
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ(0, relq_err(ioctl(self->ctl, RELQ_IOC_LIST, buf + 1)));
+	EXPECT_EQ(count, ((struct relq_list *)(buf + 1))->count);
+
+	munmap(ro, pg);
+	relq_guard_free(none, 0);
+}
+
+/* Whether @len bytes hold a run of four 0x5E bytes (a stale payload). */
+static bool relq_has_5e_run(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		run = p[i] == 0x5E ? run + 1 : 0;
+		if (run >= 4)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * T-BUF-5: after 0x5E payloads pass through the channel, every output
+ * read into a 0xA5 buffer (read, INFO, LIST, CREATE, the status page)
+ * has zero padding and reserved bytes, leaves the bytes past the
+ * returned length as 0xA5, and holds no 0x5E run outside message data.
+ */
+TEST_F(channel, t_buf_5_no_stale_bytes)
+{
+	size_t pg = relq_page_size();
+	unsigned char payload[RELQ_CH_MAX_MSG], buf[4096];
+	struct relq_list_entry e[RELQ_MAX_CHANNELS_LIMIT + 1];
+	char name[RELQ_NAME_LEN];
+	struct relq_info info;
+	struct relq_create c;
+	struct relq_status *page;
+	unsigned long long max = 0;
+	__u32 count, i;
+
+	memset(payload, 0x5E, sizeof(payload));
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(RELQ_CH_MAX_MSG, write(self->fd, payload, sizeof(payload)));
+	for (i = 0; i < 7; i++)
+		ASSERT_EQ(RELQ_CH_MAX_MSG, read(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(3, write(self->fd, payload, 3));
+
+	/* CREATE and DESTROY a channel: only id is written back. */
+	memset(&c, 0, sizeof(c));
+	relq_unique_name(name, "b");
+	memcpy(c.name, name, RELQ_NAME_LEN);
+	c.capacity = 4096;
+	c.max_msg = 64;
+	ASSERT_EQ(0, relq_create_raw(self->ctl, &c));
+	EXPECT_TRUE(relq_name_padded(c.name));
+	EXPECT_EQ(0, c.flags);
+	EXPECT_EQ(0, c.uid);
+	EXPECT_EQ(0, c.gid);
+	EXPECT_EQ(0, c.mode);
+	EXPECT_EQ(0, c.reserved[0]);
+	EXPECT_EQ(0, c.reserved[1]);
+	EXPECT_EQ(0, relq_destroy(self->ctl, name));
+
+	/* read: the message, then 0xA5. */
+	relq_fill(buf, sizeof(buf));
+	EXPECT_EQ(RELQ_CH_MAX_MSG, read(self->fd, buf, sizeof(buf)));
+	EXPECT_TRUE(relq_is_fill(buf + RELQ_CH_MAX_MSG,
+				 sizeof(buf) - RELQ_CH_MAX_MSG));
+
+	/* INFO. */
+	relq_fill(&info, sizeof(info));
+	info.size = sizeof(info);
+	info.flags = 0;
+	ASSERT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, &info)));
+	EXPECT_TRUE(relq_name_padded(info.name));
+	EXPECT_FALSE(relq_has_5e_run(&info, sizeof(info)));
+	EXPECT_EQ(1, info.depth);
+	EXPECT_EQ(3, info.bytes);
+
+	/* LIST. */
+	ASSERT_EQ(0, relq_param_read("max_channels", &max));
+	if (max > RELQ_MAX_CHANNELS_LIMIT)
+		max = RELQ_MAX_CHANNELS_LIMIT;
+	relq_fill(e, sizeof(e));
+	ASSERT_EQ(0, relq_list(self->ctl, e, max, &count));
+	ASSERT_GE(max, count);
+	for (i = 0; i < count; i++) {
+		EXPECT_TRUE(relq_name_padded(e[i].name)) TH_LOG("entry %u", i);
+		EXPECT_EQ(0, e[i].reserved) TH_LOG("entry %u", i);
+	}
+	EXPECT_TRUE(relq_is_fill(&e[count], (ARRAY_SIZE(e) - count) * sizeof(e[0])));
+	EXPECT_FALSE(relq_has_5e_run(e, count * sizeof(e[0])));
+
+	/* The status page: reserved and the rest of the page are zero. */
+	page = mmap(NULL, pg, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(page != MAP_FAILED);
+	EXPECT_EQ(0, page->reserved);
+	EXPECT_TRUE(relq_is_zero((char *)page + sizeof(*page),
+				 pg - sizeof(*page)))
+		TH_LOG("the status page leaks bytes after its struct");
+	EXPECT_FALSE(relq_has_5e_run(page, pg));
+	munmap(page, pg);
+}
+
+TEST_HARNESS_MAIN
