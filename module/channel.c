@@ -18,6 +18,8 @@
  */
 #include "relq_internal.h"
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -180,6 +182,73 @@ void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
 }
 
 /**
+ * relq_channel_policy() - who may open a channel
+ * @ch: the channel
+ * @uid: out: the owner
+ * @gid: out: the group
+ * @mode: out: the permission bits
+ *
+ * What CREATE gave the channel; for a channel created without explicit
+ * access, root:root 0600, or 0660 for the group in the default_group
+ * parameter when one is set (the group relq's udev rule grants). The
+ * channel's node gets these at creation, and every open is checked
+ * against them again by relq_channel_may_open().
+ */
+void relq_channel_policy(const struct relq_channel *ch, kuid_t *uid,
+			 kgid_t *gid, umode_t *mode)
+{
+	int group = READ_ONCE(relq_default_group);
+
+	*uid = ch->uid;
+	*gid = ch->gid;
+	*mode = ch->mode;
+	if (!ch->explicit_access && group >= 0) {
+		*gid = make_kgid(&init_user_ns, group);
+		*mode = 0660;
+	}
+}
+
+/**
+ * relq_channel_may_open() - check an opener against the channel's policy
+ * @ch: the channel
+ * @fmode: the open's %FMODE_READ and %FMODE_WRITE
+ *
+ * The VFS checked the node the open came through, but any node with the
+ * channel's device number reaches the channel: a copy made with mknod, a
+ * node bind-mounted into a container, a stale node kept after DESTROY
+ * whose minor a new channel now has. Access must follow the channel
+ * (Windows' FILE_DEVICE_SECURE_OPEN), so the opener's fsuid and groups are
+ * checked against relq_channel_policy() like a file's mode bits, with
+ * %CAP_DAC_OVERRIDE in the initial user namespace passing as it does for
+ * the node.
+ *
+ * Context: process context (the opener's credentials).
+ * Return: 0 or -EACCES.
+ */
+int relq_channel_may_open(const struct relq_channel *ch, fmode_t fmode)
+{
+	unsigned int want = 0, bits;
+	umode_t mode;
+	kuid_t uid;
+	kgid_t gid;
+
+	if (fmode & FMODE_READ)
+		want |= 04;
+	if (fmode & FMODE_WRITE)
+		want |= 02;
+	relq_channel_policy(ch, &uid, &gid, &mode);
+	if (uid_eq(current_fsuid(), uid))
+		bits = mode >> 6;
+	else if (in_group_p(gid))
+		bits = mode >> 3;
+	else
+		bits = mode;
+	if (!(want & ~bits & 07) || capable(CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+/**
  * relq_channel_dead() - whether a channel no longer carries messages
  * @ch: the channel
  *
@@ -193,24 +262,26 @@ bool relq_channel_dead(const struct relq_channel *ch)
 	return READ_ONCE(ch->state) != RELQ_LIVE;
 }
 
-/*
- * Take a side's mutex. IOCB_NOWAIT callers (io_uring) must not sleep;
- * everyone else waits interruptibly (O_NONBLOCK callers too, like pipes:
- * the holder only copies one message).
- */
-static int relq_lock_side(struct mutex *m, const struct kiocb *iocb)
-{
-	if (iocb->ki_flags & IOCB_NOWAIT)
-		return mutex_trylock(m) ? 0 : -EAGAIN;
-	if (mutex_lock_interruptible(m))
-		return -ERESTARTSYS;
-	return 0;
-}
-
 static bool relq_nonblock(const struct kiocb *iocb)
 {
 	return (iocb->ki_flags & IOCB_NOWAIT) ||
 	       (iocb->ki_filp->f_flags & O_NONBLOCK);
+}
+
+/*
+ * Take a side's mutex. Its holder copies one message from or to user
+ * memory, and that copy can stall without bound (a page fault served by
+ * userfaultfd or FUSE), so non-blocking callers (O_NONBLOCK, IOCB_NOWAIT)
+ * never wait for it: -EAGAIN. Pipes do wait there; relq does not.
+ * Everyone else waits interruptibly.
+ */
+static int relq_lock_side(struct mutex *m, const struct kiocb *iocb)
+{
+	if (relq_nonblock(iocb))
+		return mutex_trylock(m) ? 0 : -EAGAIN;
+	if (mutex_lock_interruptible(m))
+		return -ERESTARTSYS;
+	return 0;
 }
 
 /* Wait conditions: read locklessly, rechecked under the lock. */
@@ -334,6 +405,7 @@ static ssize_t relq_channel_do_write(struct relq_channel *ch, struct kiocb *iocb
 	size_t count = iov_iter_count(from);
 	size_t copied;
 	ssize_t ret;
+	bool live;
 	u32 depth;
 
 	if (relq_channel_dead(ch))
@@ -354,13 +426,26 @@ static ssize_t relq_channel_do_write(struct relq_channel *ch, struct kiocb *iocb
 		mutex_unlock(&ch->wlock);
 		return -EFAULT;
 	}
+	/*
+	 * The commit is the write's linearisation point: a message is queued
+	 * only on a channel that is still LIVE under ch->lock. One DESTROY
+	 * made dead during the copy gets nothing, so a write never succeeds
+	 * with a message that nobody can read.
+	 */
 	scoped_guard(spinlock, &ch->lock) {
-		relq_ring_commit(&ch->ring, count);
-		ch->sent++;
-		relq_status_update(ch);
+		live = ch->state == RELQ_LIVE;
+		if (live) {
+			relq_ring_commit(&ch->ring, count);
+			ch->sent++;
+			relq_status_update(ch);
+		}
 		depth = ch->ring.depth;
 	}
 	mutex_unlock(&ch->wlock);
+	if (!live) {
+		iov_iter_revert(from, count);
+		return -ENODEV;
+	}
 	trace_relq_enqueue(ch->id, count, depth);
 	/* As in read: a queued waiter is seen, or it sees the commit. */
 	if (wq_has_sleeper(&ch->rwait))

@@ -48,10 +48,34 @@ static __poll_t relq_file_poll(struct file *file, poll_table *wait)
 	return relq_channel_poll_mask(ch);
 }
 
+/*
+ * The status page is mapped at each fault, not inserted once at mmap():
+ * after madvise(MADV_DONTNEED) (or anything else that zaps the PTE) the
+ * next access simply maps it again. The mapping pins the file, the file
+ * the channel, and the channel its page, so the page is always there.
+ */
+static vm_fault_t relq_status_fault(struct vm_fault *vmf)
+{
+	struct relq_channel *ch = relq_file_channel(vmf->vma->vm_file);
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = relq_status_page(ch);
+	if (!page)
+		return VM_FAULT_OOM;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct relq_status_vm_ops = {
+	.fault = relq_status_fault,
+};
+
 static int relq_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct relq_channel *ch = relq_file_channel(file);
-	struct page *page;
 
 	if (relq_channel_dead(ch))
 		return -ENODEV;
@@ -59,13 +83,14 @@ static int relq_file_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
-	page = relq_status_page(ch);
-	if (!page)
+	/* Allocated here, so a fault never has to. */
+	if (!relq_status_page(ch))
 		return -ENOMEM;
 	/* Never writable or executable later, never larger. */
 	relq_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP,
 			  VM_MAYWRITE | VM_MAYEXEC);
-	return vm_insert_page(vma, vma->vm_start, page);
+	vma->vm_ops = &relq_status_vm_ops;
+	return 0;
 }
 
 /*
@@ -210,12 +235,20 @@ static int relq_file_open(struct inode *inode, struct file *file)
 {
 	struct relq_channel *ch;
 
+	int ret;
+
 	ch = relq_channel_lookup(iminor(inode));
 	if (!ch)
 		return -ENXIO;
 	if (relq_channel_dead(ch)) {
 		relq_channel_put(ch);
 		return -ENXIO;
+	}
+	/* Access follows the channel, not the node used to reach it. */
+	ret = relq_channel_may_open(ch, file->f_mode);
+	if (ret) {
+		relq_channel_put(ch);
+		return ret;
 	}
 	file->private_data = ch;
 	atomic_long_inc(&relq_nr_open);

@@ -64,7 +64,13 @@ int relq_ring_alloc(struct relq_ring *r, u64 capacity)
 	u8 *buf;
 
 	KUNIT_STATIC_STUB_REDIRECT(relq_ring_alloc, r, capacity);
-	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	/*
+	 * __GFP_RETRY_MAYFAIL: when memory (or the creator's memory cgroup)
+	 * is exhausted, fail rather than invoke the OOM killer, and never
+	 * kill a process for a CREATE.
+	 */
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			     __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	relq_ring_init(r, buf, size);

@@ -28,13 +28,15 @@
 
 /*
  * relq_registry_lock protects relq_channel_list, relq_nr_channels,
- * relq_next_id, every update of relq_channels, the adding and removal of
+ * relq_total_capacity, relq_next_id, every update of relq_channels, the adding and removal of
  * channel devices (so a name is never half-registered) and the link graph
  * (every channel's lower_file), so LINKs cannot race into a cycle.
  */
 static DEFINE_MUTEX(relq_registry_lock);
 static LIST_HEAD(relq_channel_list);
 static unsigned int relq_nr_channels;
+/* The sum of every reserved channel's capacity, for max_total_capacity. */
+static u64 relq_total_capacity;
 static u32 relq_next_id;
 /* minor -> channel; lookups under RCU, updates under relq_registry_lock */
 static DEFINE_XARRAY_ALLOC(relq_channels);
@@ -116,13 +118,18 @@ static char *relq_channel_devnode(RELQ_CONST_DEV struct device *dev,
 				  umode_t *mode, kuid_t *uid, kgid_t *gid)
 {
 	struct relq_channel *ch = to_relq_channel(dev);
+	umode_t m;
+	kuid_t u;
+	kgid_t g;
 
+	/* The node starts with the policy every open is checked against. */
+	relq_channel_policy(ch, &u, &g, &m);
 	if (mode)
-		*mode = ch->mode;
+		*mode = m;
 	if (uid)
-		*uid = ch->uid;
+		*uid = u;
 	if (gid)
-		*gid = ch->gid;
+		*gid = g;
 	return kasprintf(GFP_KERNEL, "relq/%s", ch->name);
 }
 
@@ -140,8 +147,13 @@ static void relq_channel_dev_release(struct device *dev)
 	relq_channel_free(to_relq_channel(dev));
 }
 
-/* sysfs: one read-only value per file, read under the channel lock. */
-#define RELQ_CHANNEL_ATTR(_name, _fmt, _expr)				\
+/*
+ * sysfs: one read-only value per file, read under the channel lock. Only
+ * the id (the minor, which ``ls -l /dev/relq`` shows anyway) is public;
+ * everything INFO reports is 0400, as private as INFO, which needs an
+ * open fd.
+ */
+#define RELQ_CHANNEL_ATTR(_name, _expr, _declare)			\
 static ssize_t _name##_show(struct device *dev,				\
 			    struct device_attribute *attr, char *buf)	\
 {									\
@@ -150,18 +162,18 @@ static ssize_t _name##_show(struct device *dev,				\
 									\
 	scoped_guard(spinlock, &ch->lock)				\
 		val = (_expr);						\
-	return sysfs_emit(buf, _fmt "\n", val);				\
+	return sysfs_emit(buf, "%llu\n", val);				\
 }									\
-static DEVICE_ATTR_RO(_name)
+static _declare(_name)
 
-RELQ_CHANNEL_ATTR(id, "%llu", ch->id);
-RELQ_CHANNEL_ATTR(capacity, "%llu", ch->capacity);
-RELQ_CHANNEL_ATTR(max_msg, "%llu", ch->max_msg);
-RELQ_CHANNEL_ATTR(depth, "%llu", ch->ring.depth);
-RELQ_CHANNEL_ATTR(bytes, "%llu", ch->ring.bytes);
-RELQ_CHANNEL_ATTR(sent, "%llu", ch->sent);
-RELQ_CHANNEL_ATTR(received, "%llu", ch->received);
-RELQ_CHANNEL_ATTR(state, "%llu", ch->state);
+RELQ_CHANNEL_ATTR(id, ch->id, DEVICE_ATTR_RO);
+RELQ_CHANNEL_ATTR(capacity, ch->capacity, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(max_msg, ch->max_msg, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(depth, ch->ring.depth, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(bytes, ch->ring.bytes, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(sent, ch->sent, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(received, ch->received, DEVICE_ATTR_ADMIN_RO);
+RELQ_CHANNEL_ATTR(state, ch->state, DEVICE_ATTR_ADMIN_RO);
 
 static struct attribute *relq_channel_attrs[] = {
 	&dev_attr_id.attr,
@@ -232,7 +244,8 @@ static struct relq_channel *relq_find_locked(const char *name)
  * Context: process context; takes relq_registry_lock.
  * Return: the reserved channel, or an ERR_PTR(): -EINVAL for an owner or
  * group with no mapping in the caller's user namespace, -ENOMEM, -EEXIST,
- * or -ENOSPC at max_channels.
+ * -ENOSPC at max_channels, or -EDQUOT when the capacities of all channels
+ * would exceed max_total_capacity.
  */
 struct relq_channel *relq_channel_reserve(const struct relq_create *c)
 {
@@ -269,6 +282,11 @@ struct relq_channel *relq_channel_reserve(const struct relq_create *c)
 			ret = -ENOSPC;
 			goto out_put;
 		}
+		if (relq_total_capacity + ch->capacity >
+		    READ_ONCE(relq_max_total_capacity)) {
+			ret = -EDQUOT;
+			goto out_put;
+		}
 		/* A NULL entry reserves the id: lookups and LIST skip it. */
 		ret = xa_alloc_cyclic(&relq_channels, &ch->id, NULL,
 				      XA_LIMIT(0, RELQ_MAX_MINORS - 1),
@@ -277,6 +295,7 @@ struct relq_channel *relq_channel_reserve(const struct relq_create *c)
 			goto out_put;
 		list_add_tail(&ch->node, &relq_channel_list);
 		relq_nr_channels++;
+		relq_total_capacity += ch->capacity;
 	}
 	return ch;
 
@@ -293,6 +312,7 @@ static void relq_channel_unreserve_locked(struct relq_channel *ch)
 	lockdep_assert_held(&relq_registry_lock);
 	list_del_init(&ch->node);
 	relq_nr_channels--;
+	relq_total_capacity -= ch->capacity;
 	xa_erase(&relq_channels, ch->id);
 }
 
@@ -378,26 +398,15 @@ static unsigned int relq_height_above_locked(const struct relq_channel *ch,
 	return best;
 }
 
-/**
- * relq_channel_link() - link @upper to the channel behind @lower_file
- * @upper: a channel
- * @lower_file: a channel file open for writing; on success relq keeps
- *	this reference, on failure the caller still owns it
- *
- * Checked under relq_registry_lock, so concurrent LINKs cannot build a
- * cycle or exceed %RELQ_MAX_STACK_DEPTH.
- *
- * Context: process context; takes relq_registry_lock.
- * Return: 0; -ELOOP if the link would close a cycle; -EBUSY if @upper is
- * already linked; -ENODEV if either channel is not live; -EMLINK if the
- * chain would hold more than %RELQ_MAX_STACK_DEPTH channels.
- */
-int relq_channel_link(struct relq_channel *upper, struct file *lower_file)
+/* LINK's checks and update; the caller holds relq_registry_lock. */
+static int relq_channel_link_locked(struct relq_channel *upper,
+				    struct file *lower_file)
+	__must_hold(&relq_registry_lock)
 {
 	struct relq_channel *lower = lower_file->private_data, *p;
 	unsigned int below = 0;
 
-	guard(mutex)(&relq_registry_lock);
+	lockdep_assert_held(&relq_registry_lock);
 	if (READ_ONCE(upper->state) != RELQ_LIVE)
 		return -ENODEV;
 	if (upper->lower_file)
@@ -417,20 +426,49 @@ int relq_channel_link(struct relq_channel *upper, struct file *lower_file)
 }
 
 /**
+ * relq_channel_link() - link @upper to the channel behind @lower_file
+ * @upper: a channel
+ * @lower_file: a channel file open for writing; on success relq keeps
+ *	this reference, on failure the caller still owns it
+ *
+ * Checked under relq_registry_lock, so concurrent LINKs cannot build a
+ * cycle or exceed %RELQ_MAX_STACK_DEPTH.
+ *
+ * Context: process context; takes relq_registry_lock, interruptibly.
+ * Return: 0; -ERESTARTSYS if a signal came first; -ELOOP if the link
+ * would close a cycle; -EBUSY if @upper is already linked; -ENODEV if
+ * either channel is not live; -EMLINK if the chain would hold more than
+ * %RELQ_MAX_STACK_DEPTH channels.
+ */
+int relq_channel_link(struct relq_channel *upper, struct file *lower_file)
+{
+	int ret;
+
+	/* Unprivileged callers wait here: interruptibly (DESTROY holds it long). */
+	if (mutex_lock_interruptible(&relq_registry_lock))
+		return -ERESTARTSYS;
+	ret = relq_channel_link_locked(upper, lower_file);
+	mutex_unlock(&relq_registry_lock);
+	return ret;
+}
+
+/**
  * relq_channel_unlink() - drop @upper's link
  * @upper: a channel
  *
- * Context: process context; takes relq_registry_lock.
- * Return: 0, or -ENOENT if @upper is not linked.
+ * Context: process context; takes relq_registry_lock, interruptibly.
+ * Return: 0, -ENOENT if @upper is not linked, or -ERESTARTSYS if a signal
+ * came first.
  */
 int relq_channel_unlink(struct relq_channel *upper)
 {
 	struct file *lower_file;
 
-	scoped_guard(mutex, &relq_registry_lock) {
-		lower_file = upper->lower_file;
-		upper->lower_file = NULL;
-	}
+	if (mutex_lock_interruptible(&relq_registry_lock))
+		return -ERESTARTSYS;
+	lower_file = upper->lower_file;
+	upper->lower_file = NULL;
+	mutex_unlock(&relq_registry_lock);
 	if (!lower_file)
 		return -ENOENT;
 	fput(lower_file);

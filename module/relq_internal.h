@@ -71,6 +71,7 @@
 #define RELQ_MAX_CHANNELS_LIMIT	RELQ_MAX_MINORS
 #define RELQ_MAX_CAPACITY_LIMIT	SZ_64M
 #define RELQ_MAX_MSG_LIMIT	SZ_1M
+#define RELQ_MAX_TOTAL_LIMIT	((u64)RELQ_MAX_MINORS * RELQ_MAX_CAPACITY_LIMIT)
 
 /* Each message in the ring: a 4-byte length, the payload, 4-byte aligned. */
 #define RELQ_REC_HDR		sizeof(u32)
@@ -247,6 +248,8 @@ union relq_ioctl_buffer {
 extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
 extern unsigned int relq_max_msg_size;
+extern u64 relq_max_total_capacity;
+extern int relq_default_group;
 
 /* ioctl.c: the dispatcher both file kinds share */
 long relq_ioctl_dispatch(const struct relq_ioctl_table *table,
@@ -287,6 +290,9 @@ void relq_channel_put(struct relq_channel *ch);
 int relq_state_transition(enum relq_state from, enum relq_state to);
 void relq_channel_set_state(struct relq_channel *ch, enum relq_state to);
 bool relq_channel_dead(const struct relq_channel *ch);
+void relq_channel_policy(const struct relq_channel *ch, kuid_t *uid,
+			 kgid_t *gid, umode_t *mode);
+int relq_channel_may_open(const struct relq_channel *ch, fmode_t fmode);
 ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
 			  struct iov_iter *to);
 ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,

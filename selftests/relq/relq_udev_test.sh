@@ -53,7 +53,7 @@ rm -f /etc/udev/rules.d/60-relq.rules
 "$relqctl" destroy udev-exp 2>/dev/null
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 13
 
 # T-INST-2: no rule, no udevd: the kernel's defaults.
 "$relqctl" create udev-def >/dev/null || echo "# create udev-def failed"
@@ -69,10 +69,35 @@ install -m 0644 "$rules" /etc/udev/rules.d/60-relq.rules
 udevadm control --reload
 udevadm trigger --action=add --subsystem-match=relq
 udevadm trigger --action=add --subsystem-match=misc --sysname-match=relq-control
+udevadm trigger --action=add --subsystem-match=module --sysname-match=relq
 udevadm settle --timeout=30
 check t_inst_3_rule_default_channel "660 0 $relq_gid" /dev/relq/udev-def
 check t_inst_3_rule_explicit_channel "640 0 4242" /dev/relq/udev-exp
 check t_inst_3_rule_control "600 0 0" /dev/relq-control
+
+# The driver agrees with the rule: it learnt the group, so a member of
+# "relq" (and only a member) opens a default channel for read and write.
+param=$(cat /sys/module/relq/parameters/default_group)
+if [ "$param" = "$relq_gid" ]; then
+	ktap_test_pass t_inst_3_rule_sets_default_group
+else
+	echo "# default_group is '$param', expected $relq_gid"
+	ktap_test_fail t_inst_3_rule_sets_default_group
+fi
+opens_as() { # opens_as GROUPS PATH: uid 4244 with GROUPS opens PATH O_RDWR
+	setpriv --reuid=4244 --regid=4244 --groups="$1" --inh-caps=-all \
+		sh -c 'exec 3<>"$1"' sh "$2" 2>/dev/null
+}
+if opens_as "$relq_gid" /dev/relq/udev-def; then
+	ktap_test_pass t_inst_3_rule_member_opens_default_channel
+else
+	ktap_test_fail t_inst_3_rule_member_opens_default_channel
+fi
+if opens_as 4245 /dev/relq/udev-def; then
+	ktap_test_fail t_inst_3_rule_non_member_refused
+else
+	ktap_test_pass t_inst_3_rule_non_member_refused
+fi
 
 # A channel created while udevd runs gets the rule at once (after settle).
 "$relqctl" destroy udev-def >/dev/null
@@ -80,9 +105,11 @@ check t_inst_3_rule_control "600 0 0" /dev/relq-control
 udevadm settle --timeout=30
 check t_inst_3_rule_new_channel "660 0 $relq_gid" /dev/relq/udev-def
 
-# Rule removed: re-created channels are back to the kernel's defaults.
+# Rule removed (and the module reloaded, which resets default_group):
+# re-created channels are back to the kernel's defaults.
 rm -f /etc/udev/rules.d/60-relq.rules
 udevadm control --reload
+echo -1 > /sys/module/relq/parameters/default_group
 "$relqctl" destroy udev-def >/dev/null
 "$relqctl" destroy udev-exp >/dev/null
 "$relqctl" create udev-def >/dev/null
