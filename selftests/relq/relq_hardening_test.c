@@ -86,6 +86,13 @@ FIXTURE_TEARDOWN(hard)
 	close(self->ctl);
 }
 
+/* Set errno to @err and return it: the helpers' 0-or-errno convention. */
+static int relq_hard_errno(int err)
+{
+	errno = err;
+	return err;
+}
+
 /* Remember @name so that the teardown destroys it (ENOENT is fine). */
 static void relq_hard_track(struct _test_data_hard *self, const char *name)
 {
@@ -108,7 +115,7 @@ static int relq_hard_save_param(struct _test_data_hard *self, const char *param)
 	int fd, i = self->nsaved;
 
 	if (i == RELQ_HARD_MAX_SAVED)
-		return ENOSPC;
+		return relq_hard_errno(ENOSPC);
 	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -116,7 +123,7 @@ static int relq_hard_save_param(struct _test_data_hard *self, const char *param)
 	n = read(fd, self->saved_value[i], sizeof(self->saved_value[i]) - 1);
 	close(fd);
 	if (n <= 0)
-		return EIO;
+		return relq_hard_errno(EIO);
 	self->saved_value[i][n] = '\0';
 	snprintf(self->saved_param[i], sizeof(self->saved_param[i]), "%s", param);
 	self->nsaved++;
@@ -137,7 +144,7 @@ static int relq_hard_param_text(const char *param, char *buf, size_t size)
 	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return EIO;
+		return relq_hard_errno(EIO);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
@@ -224,7 +231,7 @@ static int relq_uffd_wait_fault(struct relq_uffd *u)
 	struct uffd_msg msg;
 
 	if (poll(&p, 1, 10000) != 1)
-		return ETIMEDOUT;
+		return relq_hard_errno(ETIMEDOUT);
 	if (read(u->fd, &msg, sizeof(msg)) != sizeof(msg))
 		return errno;
 	return msg.event == UFFD_EVENT_PAGEFAULT ? 0 : EPROTO;
@@ -238,7 +245,7 @@ static int relq_uffd_resolve(struct relq_uffd *u, int byte)
 	int err = 0;
 
 	if (!src)
-		return ENOMEM;
+		return relq_hard_errno(ENOMEM);
 	memset(src, byte, u->size);
 	memset(&c, 0, sizeof(c));
 	c.dst = (unsigned long)u->page;
@@ -269,7 +276,7 @@ struct relq_call {
 	const char *name;
 	long ret;
 	int err;
-	volatile int done;
+	int done;		/* __atomic: set when the call returned */
 };
 
 static void *relq_call_fn(void *arg)
@@ -457,7 +464,7 @@ TEST_F_TIMEOUT(hard, create_enomem_never_oom_kills, 120)
 	EXPECT_EQ(0, status) TH_LOG("the creating child was killed or failed");
 	EXPECT_EQ(0, self->r[0]) TH_LOG("joining the cgroup: %s", strerror(self->r[0]));
 	EXPECT_EQ(ENOMEM, self->r[1]) TH_LOG("CREATE: %s", strerror(self->r[1]));
-	EXPECT_TRUE(strstr(events, "oom_kill 0") != NULL);
+	EXPECT_TRUE(!!strstr(events, "oom_kill 0"));
 	EXPECT_FALSE(relq_list_has(self->ctl, name, NULL));
 }
 
@@ -488,7 +495,7 @@ static int relq_hard_total(int ctl, unsigned long long *sum)
 		len = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (len <= 0)
-			return EIO;
+			return relq_hard_errno(EIO);
 		buf[len] = '\0';
 		v = strtoull(buf, NULL, 10);
 		*sum += v;
