@@ -30,6 +30,26 @@
 #define CREATE_TRACE_POINTS
 #include "relq_trace.h"
 
+/* Tasks asleep in a read, write or DRAIN wait, for the debugfs counters. */
+atomic_long_t relq_nr_waiting = ATOMIC_LONG_INIT(0);
+
+/*
+ * Sleep until @cond, interruptibly, counted in relq_nr_waiting. Readers
+ * wait exclusively (@excl): one message wakes one reader.
+ */
+#define relq_wait_event(wq, cond, excl)					\
+({									\
+	int __ret;							\
+									\
+	atomic_long_inc(&relq_nr_waiting);				\
+	if (excl)							\
+		__ret = wait_event_interruptible_exclusive(wq, cond);	\
+	else								\
+		__ret = wait_event_interruptible(wq, cond);		\
+	atomic_long_dec(&relq_nr_waiting);				\
+	__ret;								\
+})
+
 /**
  * relq_channel_alloc() - allocate a channel and its ring
  * @c: a CREATE argument, checked by relq_validate_create()
@@ -318,7 +338,7 @@ static int relq_wait_message(struct relq_channel *ch, const struct kiocb *iocb)
 			return -ENODEV;
 		if (relq_nonblock(iocb))
 			return -EAGAIN;
-		if (wait_event_interruptible(ch->rwait, relq_readable(ch)))
+		if (relq_wait_event(ch->rwait, relq_readable(ch), true))
 			return -ERESTARTSYS;
 	}
 }
@@ -345,9 +365,21 @@ static int relq_wait_room(struct relq_channel *ch, const struct kiocb *iocb,
 			return -ENODEV;
 		if (relq_nonblock(iocb))
 			return -EAGAIN;
-		if (wait_event_interruptible(ch->wwait, relq_writable(ch, len)))
+		if (relq_wait_event(ch->wwait, relq_writable(ch, len), false))
 			return -ERESTARTSYS;
 	}
+}
+
+/*
+ * A reader that leaves without a message (a signal, EMSGSIZE, EFAULT,
+ * EAGAIN behind another reader) may have been the one exclusive waiter a
+ * write woke: pass that wake-up on while a message remains, so no reader
+ * sleeps beside a queued message. A spurious wake-up costs one re-check.
+ */
+static void relq_pass_on(struct relq_channel *ch)
+{
+	if (READ_ONCE(ch->ring.depth) && wq_has_sleeper(&ch->rwait))
+		wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
 }
 
 static ssize_t relq_channel_do_read(struct relq_channel *ch, struct kiocb *iocb,
@@ -363,8 +395,10 @@ static ssize_t relq_channel_do_read(struct relq_channel *ch, struct kiocb *iocb,
 	if (!count)
 		return 0;
 	ret = relq_wait_message(ch, iocb);
-	if (ret)
+	if (ret) {
+		relq_pass_on(ch);
 		return ret;
+	}
 	/* rlock held: only we consume, so the head record is stable. */
 	len = relq_ring_peek_len(&ch->ring);
 	if (len > count) {
@@ -396,6 +430,8 @@ out_unlock:
 	 */
 	if (ret > 0 && wq_has_sleeper(&ch->wwait))
 		wake_up_interruptible_poll(&ch->wwait, EPOLLOUT | EPOLLWRNORM);
+	else if (ret <= 0)
+		relq_pass_on(ch);
 	return ret;
 }
 
@@ -652,7 +688,7 @@ long relq_channel_drain(struct relq_channel *ch, bool nonblock)
 	if (ret <= 0)
 		return ret;
 
-	ret = wait_event_interruptible(ch->wwait, relq_drained(ch));
+	ret = relq_wait_event(ch->wwait, relq_drained(ch), false);
 	scoped_guard(spinlock, &ch->lock) {
 		ch->drainer = false;
 		if (!ret && ch->state != RELQ_LIVE)

@@ -284,6 +284,7 @@ int relq_channel_unlink(struct relq_channel *upper);
 void relq_registry_counters(unsigned int *channels, u64 *queued);
 
 /* channel.c: one channel, its lifetime, state and message path */
+extern atomic_long_t relq_nr_waiting;
 struct relq_channel *relq_channel_alloc(const struct relq_create *c);
 void relq_channel_free(struct relq_channel *ch);
 void relq_channel_put(struct relq_channel *ch);

@@ -605,12 +605,14 @@ struct relq_counters {
 	long long open_files;
 	long long live_channels;
 	long long queued_messages;
+	long long waiting_tasks;
 };
 
 /*
  * Read RELQ_COUNTERS_PATH ("open_files N", "live_channels N",
- * "queued_messages N", one a line); 0 or an errno (ENOENT without
- * debugfs or without relq's directory, EINVAL for a line missing).
+ * "queued_messages N", "waiting_tasks N", one a line); 0 or an errno
+ * (ENOENT without debugfs or without relq's directory, EINVAL for a line
+ * missing).
  */
 static inline int relq_counters_read(struct relq_counters *c)
 {
@@ -621,6 +623,7 @@ static inline int relq_counters_read(struct relq_counters *c)
 	c->open_files = -1;
 	c->live_channels = -1;
 	c->queued_messages = -1;
+	c->waiting_tasks = -1;
 	f = fopen(RELQ_COUNTERS_PATH, "re");
 	if (!f)
 		return errno;
@@ -631,14 +634,44 @@ static inline int relq_counters_read(struct relq_counters *c)
 			c->live_channels = v;
 		else if (!strcmp(key, "queued_messages"))
 			c->queued_messages = v;
+		else if (!strcmp(key, "waiting_tasks"))
+			c->waiting_tasks = v;
 	}
 	fclose(f);
 	if (c->open_files < 0 || c->live_channels < 0 ||
-	    c->queued_messages < 0) {
+	    c->queued_messages < 0 || c->waiting_tasks < 0) {
 		errno = EINVAL;
 		return errno;
 	}
 	return 0;
+}
+
+/* waiting_tasks from relq's debugfs counters, or -1 if unreadable. */
+static inline long long relq_waiting_tasks(void)
+{
+	struct relq_counters c;
+
+	return relq_counters_read(&c) ? -1 : c.waiting_tasks;
+}
+
+/*
+ * Wait (at most 10 s) until exactly @n tasks sleep in relq's waits; 0, or
+ * ETIMEDOUT, or ENOENT when the counters cannot be read.
+ */
+static inline int relq_wait_for_waiters(long long n)
+{
+	long long end = relq_now_ms() + 10000, w;
+
+	do {
+		w = relq_waiting_tasks();
+		if (w < 0)
+			return ENOENT;
+		if (w == n)
+			return 0;
+		usleep(2000);
+	} while (relq_now_ms() < end);
+	errno = ETIMEDOUT;
+	return errno;
 }
 
 /* open_files from relq's debugfs counters, or -1 if unreadable. */
