@@ -33,23 +33,6 @@
 /* Tasks asleep in a read, write or DRAIN wait, for the debugfs counters. */
 atomic_long_t relq_nr_waiting = ATOMIC_LONG_INIT(0);
 
-/*
- * Sleep until @cond, interruptibly, counted in relq_nr_waiting. Readers
- * wait exclusively (@excl): one message wakes one reader.
- */
-#define relq_wait_event(wq, cond, excl)					\
-({									\
-	int __ret;							\
-									\
-	atomic_long_inc(&relq_nr_waiting);				\
-	if (excl)							\
-		__ret = wait_event_interruptible_exclusive(wq, cond);	\
-	else								\
-		__ret = wait_event_interruptible(wq, cond);		\
-	atomic_long_dec(&relq_nr_waiting);				\
-	__ret;								\
-})
-
 /**
  * relq_channel_alloc() - allocate a channel and its ring
  * @c: a CREATE argument, checked by relq_validate_create()
@@ -338,7 +321,12 @@ static int relq_wait_message(struct relq_channel *ch, const struct kiocb *iocb)
 			return -ENODEV;
 		if (relq_nonblock(iocb))
 			return -EAGAIN;
-		if (relq_wait_event(ch->rwait, relq_readable(ch), true))
+		/* Exclusive: one message wakes one reader (see relq_pass_on()). */
+		atomic_long_inc(&relq_nr_waiting);
+		ret = wait_event_interruptible_exclusive(ch->rwait,
+							 relq_readable(ch));
+		atomic_long_dec(&relq_nr_waiting);
+		if (ret)
 			return -ERESTARTSYS;
 	}
 }
@@ -365,7 +353,10 @@ static int relq_wait_room(struct relq_channel *ch, const struct kiocb *iocb,
 			return -ENODEV;
 		if (relq_nonblock(iocb))
 			return -EAGAIN;
-		if (relq_wait_event(ch->wwait, relq_writable(ch, len), false))
+		atomic_long_inc(&relq_nr_waiting);
+		ret = wait_event_interruptible(ch->wwait, relq_writable(ch, len));
+		atomic_long_dec(&relq_nr_waiting);
+		if (ret)
 			return -ERESTARTSYS;
 	}
 }
@@ -688,7 +679,9 @@ long relq_channel_drain(struct relq_channel *ch, bool nonblock)
 	if (ret <= 0)
 		return ret;
 
-	ret = relq_wait_event(ch->wwait, relq_drained(ch), false);
+	atomic_long_inc(&relq_nr_waiting);
+	ret = wait_event_interruptible(ch->wwait, relq_drained(ch));
+	atomic_long_dec(&relq_nr_waiting);
 	scoped_guard(spinlock, &ch->lock) {
 		ch->drainer = false;
 		if (!ret && ch->state != RELQ_LIVE)

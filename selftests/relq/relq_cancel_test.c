@@ -27,15 +27,6 @@
 #include "relq_test.h"
 #include "relq_channel.h"
 
-/* Skip unless relq's counters are readable and nobody waits yet. */
-#define RELQ_NEED_COUNTERS()						\
-	do {								\
-		long long __w = relq_waiting_tasks();			\
-		if (__w < 0)						\
-			SKIP(return, "relq's debugfs counters are not readable"); \
-		ASSERT_EQ(0, __w) TH_LOG("tasks already waiting in relq"); \
-	} while (0)
-
 static void relq_cancel_on_signal(int sig)
 {
 	(void)sig;
@@ -83,6 +74,7 @@ static pid_t relq_cancel_child(int op, int fd, size_t len)
  */
 TEST_F_TIMEOUT(channel, t_can_2_sigkill_blocked, 60)
 {
+	long long w0;
 	char full[RELQ_NAME_LEN], busy[RELQ_NAME_LEN];
 	unsigned char buf[RELQ_CH_MAX_MSG];
 	int ffd, fnb, bfd, status, i;
@@ -90,7 +82,10 @@ TEST_F_TIMEOUT(channel, t_can_2_sigkill_blocked, 60)
 	pid_t pid[3];
 	long n;
 
-	RELQ_NEED_COUNTERS();
+	w0 = relq_waiting_tasks();
+	if (w0 < 0)
+		SKIP(return, "relq's debugfs counters are not readable");
+	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
 	ffd = relq_extra_channel(self->ctl, &self->x, 512, 64, full);
 	ASSERT_LE(0, ffd);
 	fnb = relq_open(full, O_RDWR | O_NONBLOCK);
@@ -139,13 +134,17 @@ TEST_F_TIMEOUT(channel, t_can_2_sigkill_blocked, 60)
  */
 TEST_F_TIMEOUT(channel, t_can_3_write_interrupted_queue_unchanged, 60)
 {
+	long long w0;
 	struct relq_blocked_io w = { .write = true, .len = 200 };
 	struct relq_info before, after;
 	unsigned char buf[RELQ_CH_MAX_MSG];
 	long n, i;
 	int nb;
 
-	RELQ_NEED_COUNTERS();
+	w0 = relq_waiting_tasks();
+	if (w0 < 0)
+		SKIP(return, "relq's debugfs counters are not readable");
+	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
 	relq_cancel_sigusr1();
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
@@ -208,6 +207,7 @@ static void *relq_reader_fn(void *arg)
  */
 TEST_F_TIMEOUT(channel, t_can_5_exclusive_wakeups_rounds, 900)
 {
+	long long w0;
 	struct relq_reader rd[RELQ_CAN5_MAX_READERS];
 	unsigned char bufs[RELQ_CAN5_MAX_READERS][16];
 	unsigned int seed = relq_test_seed(), rng, round, rounds = 1000;
@@ -216,7 +216,10 @@ TEST_F_TIMEOUT(channel, t_can_5_exclusive_wakeups_rounds, 900)
 	long long end;
 	int nb;
 
-	RELQ_NEED_COUNTERS();
+	w0 = relq_waiting_tasks();
+	if (w0 < 0)
+		SKIP(return, "relq's debugfs counters are not readable");
+	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
 	relq_cancel_sigusr1();
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
@@ -246,7 +249,8 @@ TEST_F_TIMEOUT(channel, t_can_5_exclusive_wakeups_rounds, 900)
 		/* Settle: each reader ended or sleeps, and none beside a message. */
 		end = relq_now_ms() + 10000;
 		for (;;) {
-			got = eintr = 0;
+			got = 0;
+			eintr = 0;
 			for (i = 0; i < n; i++) {
 				if (!__atomic_load_n(&rd[i].done, __ATOMIC_ACQUIRE))
 					continue;
@@ -293,19 +297,24 @@ TEST_F_TIMEOUT(channel, t_can_5_exclusive_wakeups_rounds, 900)
  */
 TEST_F_TIMEOUT(channel, t_err_6_woken_reader_hands_off, 60)
 {
+	long long w0;
 	struct relq_reader a, b;
 	unsigned char big[RELQ_CH_MAX_MSG], small[1];
 	void *hole;
 	int round;
 
-	RELQ_NEED_COUNTERS();
+	w0 = relq_waiting_tasks();
+	if (w0 < 0)
+		SKIP(return, "relq's debugfs counters are not readable");
+	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
 	hole = mmap(NULL, relq_page_size(), PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
 	for (round = 0; round < 2; round++) {
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
-		a.fd = b.fd = self->fd;
+		a.fd = self->fd;
+		b.fd = self->fd;
 		a.buf = round ? hole : small;
 		a.len = round ? 64 : sizeof(small);
 		b.buf = big;
@@ -387,13 +396,17 @@ static pid_t relq_churn_process(const char *name, unsigned int seed)
  */
 TEST_F_TIMEOUT(channel, t_can_4_random_exits_and_kills, 300)
 {
+	long long w0;
 	unsigned int seed = relq_test_seed(), rng, spawned = 0, killed = 0;
 	unsigned char buf[RELQ_CH_MAX_MSG];
 	long long open0, end;
 	pid_t pid[4];
 	int i, status;
 
-	RELQ_NEED_COUNTERS();
+	w0 = relq_waiting_tasks();
+	if (w0 < 0)
+		SKIP(return, "relq's debugfs counters are not readable");
+	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
 	open0 = relq_open_files();
 	ASSERT_LE(0, open0);
 	rng = seed ? seed : 1;

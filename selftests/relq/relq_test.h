@@ -664,8 +664,10 @@ static inline int relq_wait_for_waiters(long long n)
 
 	do {
 		w = relq_waiting_tasks();
-		if (w < 0)
-			return ENOENT;
+		if (w < 0) {
+			errno = ENOENT;
+			return errno;
+		}
 		if (w == n)
 			return 0;
 		usleep(2000);

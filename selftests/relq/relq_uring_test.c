@@ -45,14 +45,11 @@ static bool relq_uring_idle(struct io_uring *ring)
 	return io_uring_wait_cqe_timeout(ring, &cqe, &ts) == -ETIME;
 }
 
-/* io_uring_queue_init(), or SKIP when the kernel has no io_uring. */
-#define RELQ_URING_INIT(ring)						\
-	do {								\
-		int __e = io_uring_queue_init(RELQ_URING_ENTRIES, ring, 0); \
-		if (__e == -ENOSYS || __e == -EPERM)			\
-			SKIP(return, "io_uring: %s", strerror(-__e));	\
-		ASSERT_EQ(0, __e);					\
-	} while (0)
+/* Whether io_uring_queue_init() failed because io_uring is off. */
+static bool relq_uring_missing(int err)
+{
+	return err == -ENOSYS || err == -EPERM;
+}
 
 /*
  * T-CAN-6 (the plain path): an io_uring write sends one message and an
@@ -64,8 +61,12 @@ TEST_F(channel, t_can_6_io_uring_read_write)
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	char out[32] = "through io_uring", in[64];
+	int err;
 
-	RELQ_URING_INIT(&ring);
+	err = io_uring_queue_init(RELQ_URING_ENTRIES, &ring, 0);
+	if (relq_uring_missing(err))
+		SKIP(return, "io_uring: %s", strerror(-err));
+	ASSERT_EQ(0, err);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_write(sqe, self->fd, out, 16, 0);
 	sqe->user_data = 1;
@@ -98,10 +99,13 @@ TEST_F(channel, t_can_6_io_uring_cancel_pending_read)
 	struct io_uring_cqe *cqe;
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	int i, read_res = 1, cancel_res = 1;
+	int i, err, read_res = 1, cancel_res = 1;
 	char in[64];
 
-	RELQ_URING_INIT(&ring);
+	err = io_uring_queue_init(RELQ_URING_ENTRIES, &ring, 0);
+	if (relq_uring_missing(err))
+		SKIP(return, "io_uring: %s", strerror(-err));
+	ASSERT_EQ(0, err);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_read(sqe, self->fd, in, sizeof(in), 0);
 	sqe->user_data = 7;
@@ -144,12 +148,15 @@ TEST_F(channel, t_can_6_io_uring_teardown_pending_reads)
 	struct io_uring ring;
 	long long open0, end;
 	char in[4][64], buf[64];
-	int i, fd;
+	int i, fd, err;
 
 	open0 = relq_open_files();
 	if (open0 < 0)
 		SKIP(return, "relq's debugfs counters are not readable");
-	RELQ_URING_INIT(&ring);
+	err = io_uring_queue_init(RELQ_URING_ENTRIES, &ring, 0);
+	if (relq_uring_missing(err))
+		SKIP(return, "io_uring: %s", strerror(-err));
+	ASSERT_EQ(0, err);
 	/* A second fd, closed while the ring still holds it. */
 	fd = relq_open(self->name, O_RDONLY);
 	ASSERT_LE(0, fd);
