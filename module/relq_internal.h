@@ -14,6 +14,8 @@
  *	registry.c  the set of channels: names, ids, devices, the link graph
  *	channel.c   one channel: lifetime, states, message path, status page
  *	queue.c     the byte ring of one channel (no locks, no user memory)
+ *	csq.c       the cancel-safe queue of pended requests (its own lock,
+ *	            no user memory, no io_uring)
  *	debugfs.c   the root-only counters
  */
 
@@ -47,6 +49,7 @@
 #include <linux/fs.h>
 #include <linux/ioctl.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
@@ -244,6 +247,51 @@ union relq_ioctl_buffer {
 #define RELQ_IOCTL_OP_NOARG(_cmd, _fn, _fmode, _admin)				\
 	{ .cmd = (_cmd), .fmode = (_fmode), .admin = (_admin), .execute = (_fn) }
 
+/**
+ * enum relq_req_state - where a pended request is in its life
+ * @RELQ_REQ_IDLE: not inserted yet
+ * @RELQ_REQ_QUEUED: in the queue; a cancel can take it
+ * @RELQ_REQ_ACTIVE: taken by its completer; a cancel only marks it
+ * @RELQ_REQ_DONE: completed (terminal)
+ * @RELQ_REQ_CANCELLED: cancelled, flushed or closed out (terminal)
+ */
+enum relq_req_state {
+	RELQ_REQ_IDLE,
+	RELQ_REQ_QUEUED,
+	RELQ_REQ_ACTIVE,
+	RELQ_REQ_DONE,
+	RELQ_REQ_CANCELLED,
+};
+
+/**
+ * struct relq_req - a request in a &struct relq_csq, embedded by its user
+ * @node: the queue's list while QUEUED; the caller's list after a flush
+ * @owner: who pended it, compared by flush and remove-next, never followed
+ * @state: &enum relq_req_state; changes only under the queue's lock
+ * @cancel: a cancel came while ACTIVE: the owner cancels, never requeues
+ */
+struct relq_req {
+	struct list_head node;
+	const void *owner;
+	enum relq_req_state state;
+	bool cancel;
+};
+
+/**
+ * struct relq_csq - a cancel-safe queue of pended requests (csq.c)
+ * @lock: protects @list, @closed, @nr, and the node, state and cancel of
+ *	every request in the queue or moving through it
+ * @list: QUEUED requests, oldest first
+ * @closed: inserts fail with -ESHUTDOWN
+ * @nr: requests in @list
+ */
+struct relq_csq {
+	spinlock_t lock;	/* protects the list and every request's state */
+	struct list_head list;
+	bool closed;
+	unsigned int nr;
+};
+
 /* params.c: limits, read locklessly with READ_ONCE() */
 extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
@@ -317,6 +365,18 @@ size_t relq_ring_copy_out(const struct relq_ring *r, struct iov_iter *to,
 			  u32 len);
 void relq_ring_commit(struct relq_ring *r, u32 len);
 void relq_ring_consume(struct relq_ring *r);
+
+/* csq.c: the cancel-safe queue of pended requests */
+void relq_csq_init(struct relq_csq *q);
+void relq_req_init(struct relq_req *r, const void *owner);
+int relq_csq_insert(struct relq_csq *q, struct relq_req *r);
+struct relq_req *relq_csq_remove_next(struct relq_csq *q, const void *owner);
+bool relq_csq_cancel(struct relq_csq *q, struct relq_req *r);
+void relq_csq_complete(struct relq_csq *q, struct relq_req *r);
+int relq_csq_requeue(struct relq_csq *q, struct relq_req *r);
+unsigned int relq_csq_flush(struct relq_csq *q, const void *owner,
+			    struct list_head *out);
+unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out);
 
 /* debugfs.c */
 void relq_debugfs_init(void);

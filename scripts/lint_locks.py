@@ -16,6 +16,11 @@ Prints one TAP line per rule:
       or bare schedule(): every wait a user can cause is interruptible
   t_err_4_code_integrity              every file_operations table is const,
       and no filp_open()/kernel_read_file() of fixed paths
+  t_ptc_2_queue_lock_sections         in the cancel-safe queue (csq.c),
+      every *_locked() function is __must_hold() and asserts the lock as
+      its first statement, and nothing in the unit completes an io_uring
+      command, copies user memory or calls into the VFS (its callers do
+      that after the lock is dropped)
 """
 import glob
 import os
@@ -93,13 +98,36 @@ def rule_integrity(problems):
             problems.append("%s: %s()" % (os.path.basename(path), m.group(1)))
 
 
+def rule_csq(problems):
+    path = os.path.join(TOP, "module", "csq.c")
+    if not os.path.exists(path):
+        problems.append("module/csq.c is missing")
+        return
+    text = open(path).read()
+    for name, header, body in functions(text):
+        if not name.endswith("_locked"):
+            continue
+        if "__must_hold(" not in header:
+            problems.append("csq.c: %s() is not __must_hold()" % name)
+        first = [l.strip() for l in body.splitlines()
+                 if l.strip() and not re.match(r"^(const |unsigned |struct |enum |bool |int |u\d+ )", l.strip())]
+        if not first or not first[0].startswith("lockdep_assert_held("):
+            problems.append("csq.c: %s() does not start with lockdep_assert_held()" % name)
+    banned = re.compile(r"\b(io_uring_cmd_done|copy_(?:to|from)_user|put_user|get_user|"
+                        r"copy_struct_from_user|vfs_\w+|kiocb_\w+)\(")
+    for n, line in enumerate(text.splitlines(), 1):
+        if banned.search(line) and not line.lstrip().startswith(("*", "/*")):
+            problems.append("csq.c:%d: %s" % (n, line.strip()))
+
+
 def main():
     rc = 0
     for i, (name, rule) in enumerate([
             ("t_sync_3_lock_comments_and_asserts", rule_locks),
             ("t_state_4_no_bug_and_listed_warns", rule_warns),
             ("t_can_8_no_unbounded_waits", rule_waits),
-            ("t_err_4_code_integrity", rule_integrity)], 1):
+            ("t_err_4_code_integrity", rule_integrity),
+            ("t_ptc_2_queue_lock_sections", rule_csq)], 1):
         problems = []
         rule(problems)
         for p in problems:
@@ -111,5 +139,5 @@ def main():
 
 if __name__ == "__main__":
     print("TAP version 13")
-    print("1..4")
+    print("1..5")
     sys.exit(main())
