@@ -32,6 +32,42 @@
 
 /* Tasks asleep in a read, write or DRAIN wait, for the debugfs counters. */
 atomic_long_t relq_nr_waiting = ATOMIC_LONG_INIT(0);
+/* RECVs pended and not yet completed, for the debugfs counters. */
+atomic_long_t relq_nr_pended = ATOMIC_LONG_INIT(0);
+
+/**
+ * relq_channel_recv_kick() - announce a queued message to a pended RECV
+ * @ch: the channel
+ *
+ * Takes the oldest pended RECV (ACTIVE) and lets it try, in its
+ * submitter's context (recv.c). If another reader gets the message
+ * first, the RECV goes back to the head of the queue.
+ *
+ * Context: any but hard IRQ; takes the queue's lock.
+ */
+void relq_channel_recv_kick(struct relq_channel *ch)
+{
+	struct relq_req *r;
+
+	if (relq_csq_empty(&ch->recvq) || !READ_ONCE(ch->ring.depth))
+		return;
+	r = relq_csq_remove_next(&ch->recvq, NULL);
+	if (r)
+		r->notify(r);
+}
+
+/* DEAD: no RECV may stay pended; each is told, and completes -ENODEV. */
+static void relq_recv_close(struct relq_channel *ch)
+{
+	struct relq_req *r, *tmp;
+	LIST_HEAD(closed);
+
+	relq_csq_close(&ch->recvq, &closed);
+	list_for_each_entry_safe(r, tmp, &closed, node) {
+		list_del_init(&r->node);
+		r->notify(r);
+	}
+}
 
 /**
  * relq_channel_alloc() - allocate a channel and its ring
@@ -67,6 +103,7 @@ struct relq_channel *relq_channel_alloc(const struct relq_create *c)
 	spin_lock_init(&ch->lock);
 	init_waitqueue_head(&ch->rwait);
 	init_waitqueue_head(&ch->wwait);
+	relq_csq_init(&ch->recvq);
 	ch->state = RELQ_LIVE;
 	/* The status page comes at the first mmap(). */
 	return ch;
@@ -181,6 +218,7 @@ void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
 	if (to == RELQ_DEAD) {
 		wake_up_interruptible_all(&ch->rwait);
 		wake_up_interruptible_all(&ch->wwait);
+		relq_recv_close(ch);
 	}
 }
 
@@ -371,6 +409,7 @@ static void relq_pass_on(struct relq_channel *ch)
 {
 	if (READ_ONCE(ch->ring.depth) && wq_has_sleeper(&ch->rwait))
 		wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
+	relq_channel_recv_kick(ch);
 }
 
 static ssize_t relq_channel_do_read(struct relq_channel *ch, struct kiocb *iocb,
@@ -421,7 +460,13 @@ out_unlock:
 	 */
 	if (ret > 0 && wq_has_sleeper(&ch->wwait))
 		wake_up_interruptible_poll(&ch->wwait, EPOLLOUT | EPOLLWRNORM);
-	else if (ret <= 0)
+	/*
+	 * A RECV that found rlock taken went back to wait: the message that
+	 * remains after ours is announced again now that rlock is free.
+	 */
+	if (ret > 0)
+		relq_channel_recv_kick(ch);
+	else
 		relq_pass_on(ch);
 	return ret;
 }
@@ -477,6 +522,7 @@ static ssize_t relq_channel_do_write(struct relq_channel *ch, struct kiocb *iocb
 	/* As in read: a queued waiter is seen, or it sees the commit. */
 	if (wq_has_sleeper(&ch->rwait))
 		wake_up_interruptible_poll(&ch->rwait, EPOLLIN | EPOLLRDNORM);
+	relq_channel_recv_kick(ch);
 	return count;
 }
 

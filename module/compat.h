@@ -40,4 +40,21 @@ static inline void relq_vm_flags_mod(struct vm_area_struct *vma,
 }
 #endif
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+/* Cancelable io_uring commands (6.7): RECV, in recv.c. */
+#include <linux/io_uring/cmd.h>
+int relq_recv_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+#else
+/*
+ * 6.1 has uring_cmd but no cancelable commands (6.7), so no RECV: Kbuild
+ * leaves recv.c out, and every io_uring command is -EOPNOTSUPP.
+ */
+struct io_uring_cmd;
+static inline int relq_recv_uring_cmd(struct io_uring_cmd *cmd,
+				      unsigned int issue_flags)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 #endif /* _RELQ_COMPAT_H */

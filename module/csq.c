@@ -38,6 +38,20 @@ void relq_csq_init(struct relq_csq *q)
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_init);
 
 /**
+ * relq_csq_empty() - whether nothing is pended, without the lock
+ * @q: the queue
+ *
+ * A hint for a fast path (a write with nobody pended): the answer may be
+ * stale at once, so a caller that acts on "not empty" takes the lock.
+ *
+ * Return: true if no request was QUEUED at the time of the read.
+ */
+bool relq_csq_empty(const struct relq_csq *q)
+{
+	return !READ_ONCE(q->nr);
+}
+
+/**
  * relq_req_init() - make a request ready for relq_csq_insert()
  * @r: the request
  * @owner: who pended it (a file): relq_csq_flush() and the owner filter
@@ -47,6 +61,7 @@ void relq_req_init(struct relq_req *r, const void *owner)
 {
 	INIT_LIST_HEAD(&r->node);
 	r->owner = owner;
+	r->notify = NULL;
 	r->state = RELQ_REQ_IDLE;
 	r->cancel = false;
 }
@@ -90,7 +105,7 @@ static void relq_csq_unlink_locked(struct relq_csq *q, struct relq_req *r,
 	lockdep_assert_held(&q->lock);
 	if (relq_req_move_locked(q, r, to)) {
 		list_del_init(&r->node);
-		q->nr--;
+		WRITE_ONCE(q->nr, q->nr - 1);
 	}
 }
 
@@ -111,7 +126,7 @@ int relq_csq_insert(struct relq_csq *q, struct relq_req *r)
 	if (!relq_req_move_locked(q, r, RELQ_REQ_QUEUED))
 		return -EINVAL;
 	list_add_tail(&r->node, &q->list);
-	q->nr++;
+	WRITE_ONCE(q->nr, q->nr + 1);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_insert);
@@ -201,7 +216,7 @@ int relq_csq_requeue(struct relq_csq *q, struct relq_req *r)
 	if (!relq_req_move_locked(q, r, RELQ_REQ_QUEUED))
 		return -EINVAL;
 	list_add(&r->node, &q->list);
-	q->nr++;
+	WRITE_ONCE(q->nr, q->nr + 1);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_requeue);
@@ -222,7 +237,7 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
 		if (!relq_req_move_locked(q, r, RELQ_REQ_CANCELLED))
 			continue;
 		list_move_tail(&r->node, out);
-		q->nr--;
+		WRITE_ONCE(q->nr, q->nr - 1);
 		n++;
 	}
 	return n;

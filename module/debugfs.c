@@ -4,8 +4,9 @@
  * mounted 0700 (root only); relq's files are 0400 on top of that.
  *
  * counters (0400): open channel files, live channels, queued messages
- * and tasks asleep in a read, write or DRAIN wait, so tests can see that
- * every open was released, every channel freed and nobody left waiting.
+ * tasks asleep in a read, write or DRAIN wait, and RECVs pended, so tests
+ * can see that every open was released, every channel freed and nothing
+ * left waiting.
  * The production module has no writable debugfs file.
  */
 #include "relq_internal.h"
@@ -25,6 +26,7 @@ static int relq_counters_show(struct seq_file *m, void *unused)
 	seq_printf(m, "live_channels %u\n", channels);
 	seq_printf(m, "queued_messages %llu\n", queued);
 	seq_printf(m, "waiting_tasks %ld\n", atomic_long_read(&relq_nr_waiting));
+	seq_printf(m, "pended_requests %ld\n", atomic_long_read(&relq_nr_pended));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(relq_counters);

@@ -275,5 +275,6 @@ const struct file_operations relq_channel_fops = {
 	.mmap		= relq_file_mmap,
 	.unlocked_ioctl	= relq_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= relq_recv_uring_cmd,
 };
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_fops);

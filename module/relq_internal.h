@@ -116,6 +116,54 @@ enum relq_state {
 };
 
 /**
+ * enum relq_req_state - where a pended request is in its life
+ * @RELQ_REQ_IDLE: not inserted yet
+ * @RELQ_REQ_QUEUED: in the queue; a cancel can take it
+ * @RELQ_REQ_ACTIVE: taken by its completer; a cancel only marks it
+ * @RELQ_REQ_DONE: completed (terminal)
+ * @RELQ_REQ_CANCELLED: cancelled, flushed or closed out (terminal)
+ */
+enum relq_req_state {
+	RELQ_REQ_IDLE,
+	RELQ_REQ_QUEUED,
+	RELQ_REQ_ACTIVE,
+	RELQ_REQ_DONE,
+	RELQ_REQ_CANCELLED,
+};
+
+/**
+ * struct relq_req - a request in a &struct relq_csq, embedded by its user
+ * @node: the queue's list while QUEUED; the caller's list after a flush
+ * @owner: who pended it, compared by flush and remove-next, never followed
+ * @notify: set by the request's creator; whoever takes the request for it
+ *	(a message arrived, the queue closed) calls it, outside the lock
+ * @state: &enum relq_req_state; changes only under the queue's lock
+ * @cancel: a cancel came while ACTIVE: the owner cancels, never requeues
+ */
+struct relq_req {
+	struct list_head node;
+	const void *owner;
+	void (*notify)(struct relq_req *r);
+	enum relq_req_state state;
+	bool cancel;
+};
+
+/**
+ * struct relq_csq - a cancel-safe queue of pended requests (csq.c)
+ * @lock: protects @list, @closed, @nr, and the node, state and cancel of
+ *	every request in the queue or moving through it
+ * @list: QUEUED requests, oldest first
+ * @closed: inserts fail with -ESHUTDOWN
+ * @nr: requests in @list
+ */
+struct relq_csq {
+	spinlock_t lock;	/* protects the list and every request's state */
+	struct list_head list;
+	bool closed;
+	unsigned int nr;
+};
+
+/**
  * struct relq_channel - one channel, /dev/relq/<name>
  * @ref: logical references: the registry and each open file
  * @id: the channel's id, also its minor
@@ -148,6 +196,7 @@ enum relq_state {
  *	reads anything back from the shared page
  * @rwait: readers and pollers waiting for a message
  * @wwait: writers and pollers waiting for room
+ * @recvq: pended RECVs (io_uring), in the order they were pended
  * @rcu: defers the free past RCU readers of the registry
  */
 struct relq_channel {
@@ -176,6 +225,7 @@ struct relq_channel {
 	u32 status_seq;
 	wait_queue_head_t rwait;
 	wait_queue_head_t wwait;
+	struct relq_csq recvq;
 	struct rcu_head rcu;
 };
 
@@ -247,51 +297,6 @@ union relq_ioctl_buffer {
 #define RELQ_IOCTL_OP_NOARG(_cmd, _fn, _fmode, _admin)				\
 	{ .cmd = (_cmd), .fmode = (_fmode), .admin = (_admin), .execute = (_fn) }
 
-/**
- * enum relq_req_state - where a pended request is in its life
- * @RELQ_REQ_IDLE: not inserted yet
- * @RELQ_REQ_QUEUED: in the queue; a cancel can take it
- * @RELQ_REQ_ACTIVE: taken by its completer; a cancel only marks it
- * @RELQ_REQ_DONE: completed (terminal)
- * @RELQ_REQ_CANCELLED: cancelled, flushed or closed out (terminal)
- */
-enum relq_req_state {
-	RELQ_REQ_IDLE,
-	RELQ_REQ_QUEUED,
-	RELQ_REQ_ACTIVE,
-	RELQ_REQ_DONE,
-	RELQ_REQ_CANCELLED,
-};
-
-/**
- * struct relq_req - a request in a &struct relq_csq, embedded by its user
- * @node: the queue's list while QUEUED; the caller's list after a flush
- * @owner: who pended it, compared by flush and remove-next, never followed
- * @state: &enum relq_req_state; changes only under the queue's lock
- * @cancel: a cancel came while ACTIVE: the owner cancels, never requeues
- */
-struct relq_req {
-	struct list_head node;
-	const void *owner;
-	enum relq_req_state state;
-	bool cancel;
-};
-
-/**
- * struct relq_csq - a cancel-safe queue of pended requests (csq.c)
- * @lock: protects @list, @closed, @nr, and the node, state and cancel of
- *	every request in the queue or moving through it
- * @list: QUEUED requests, oldest first
- * @closed: inserts fail with -ESHUTDOWN
- * @nr: requests in @list
- */
-struct relq_csq {
-	spinlock_t lock;	/* protects the list and every request's state */
-	struct list_head list;
-	bool closed;
-	unsigned int nr;
-};
-
 /* params.c: limits, read locklessly with READ_ONCE() */
 extern unsigned int relq_max_channels;
 extern unsigned int relq_max_capacity;
@@ -333,6 +338,8 @@ void relq_registry_counters(unsigned int *channels, u64 *queued);
 
 /* channel.c: one channel, its lifetime, state and message path */
 extern atomic_long_t relq_nr_waiting;
+extern atomic_long_t relq_nr_pended;
+void relq_channel_recv_kick(struct relq_channel *ch);
 struct relq_channel *relq_channel_alloc(const struct relq_create *c);
 void relq_channel_free(struct relq_channel *ch);
 void relq_channel_put(struct relq_channel *ch);
@@ -368,6 +375,7 @@ void relq_ring_consume(struct relq_ring *r);
 
 /* csq.c: the cancel-safe queue of pended requests */
 void relq_csq_init(struct relq_csq *q);
+bool relq_csq_empty(const struct relq_csq *q);
 void relq_req_init(struct relq_req *r, const void *owner);
 int relq_csq_insert(struct relq_csq *q, struct relq_req *r);
 struct relq_req *relq_csq_remove_next(struct relq_csq *q, const void *owner);

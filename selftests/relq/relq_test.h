@@ -606,11 +606,13 @@ struct relq_counters {
 	long long live_channels;
 	long long queued_messages;
 	long long waiting_tasks;
+	long long pended_requests;
 };
 
 /*
  * Read RELQ_COUNTERS_PATH ("open_files N", "live_channels N",
- * "queued_messages N", "waiting_tasks N", one a line); 0 or an errno
+ * "queued_messages N", "waiting_tasks N", "pended_requests N", one a
+ * line); 0 or an errno
  * (ENOENT without debugfs or without relq's directory, EINVAL for a line
  * missing).
  */
@@ -624,6 +626,7 @@ static inline int relq_counters_read(struct relq_counters *c)
 	c->live_channels = -1;
 	c->queued_messages = -1;
 	c->waiting_tasks = -1;
+	c->pended_requests = -1;
 	f = fopen(RELQ_COUNTERS_PATH, "re");
 	if (!f)
 		return errno;
@@ -636,10 +639,13 @@ static inline int relq_counters_read(struct relq_counters *c)
 			c->queued_messages = v;
 		else if (!strcmp(key, "waiting_tasks"))
 			c->waiting_tasks = v;
+		else if (!strcmp(key, "pended_requests"))
+			c->pended_requests = v;
 	}
 	fclose(f);
 	if (c->open_files < 0 || c->live_channels < 0 ||
-	    c->queued_messages < 0 || c->waiting_tasks < 0) {
+	    c->queued_messages < 0 || c->waiting_tasks < 0 ||
+	    c->pended_requests < 0) {
 		errno = EINVAL;
 		return errno;
 	}
@@ -674,6 +680,14 @@ static inline int relq_wait_for_waiters(long long n)
 	} while (relq_now_ms() < end);
 	errno = ETIMEDOUT;
 	return errno;
+}
+
+/* pended_requests from relq's debugfs counters, or -1 if unreadable. */
+static inline long long relq_pended_requests(void)
+{
+	struct relq_counters c;
+
+	return relq_counters_read(&c) ? -1 : c.pended_requests;
 }
 
 /* open_files from relq's debugfs counters, or -1 if unreadable. */

@@ -217,6 +217,26 @@ struct relq_link {
 	__aligned_u64 reserved;
 };
 
+/**
+ * struct relq_recv - the command of an asynchronous RECV
+ * @addr: the receive buffer
+ * @len: its size in bytes
+ * @flags: must be zero
+ *
+ * RECV is an io_uring command on a channel fd open for reading: an
+ * %IORING_OP_URING_CMD SQE with cmd_op %RELQ_URING_RECV and this struct in
+ * the SQE's command area (16 bytes, a normal SQE). It completes once, with
+ * the length of the one whole message it received, or -EMSGSIZE or
+ * -EFAULT (the message stays queued), -ECANCELED (io_uring cancelled it:
+ * ring or task exit), or -ENODEV (the channel was destroyed). It needs
+ * Linux 6.7 or later; earlier kernels complete it with -EOPNOTSUPP.
+ */
+struct relq_recv {
+	__aligned_u64 addr;
+	__u32 len;
+	__u32 flags;
+};
+
 /* Control commands (/dev/relq-control; CAP_SYS_ADMIN of the opener). */
 #define RELQ_IOC_CREATE		_IOWR(RELQ_IOC_MAGIC, 0x00, struct relq_create)
 #define RELQ_IOC_DESTROY	_IOW(RELQ_IOC_MAGIC, 0x01, struct relq_destroy)
@@ -227,5 +247,8 @@ struct relq_link {
 #define RELQ_IOC_LINK		_IOW(RELQ_IOC_MAGIC, 0x41, struct relq_link)
 #define RELQ_IOC_UNLINK		_IO(RELQ_IOC_MAGIC, 0x42)
 #define RELQ_IOC_DRAIN		_IO(RELQ_IOC_MAGIC, 0x43)
+
+/* io_uring commands on a channel (IORING_OP_URING_CMD's cmd_op). */
+#define RELQ_URING_RECV		_IOR(RELQ_IOC_MAGIC, 0x80, struct relq_recv)
 
 #endif /* _UAPI_LINUX_RELQ_H */
