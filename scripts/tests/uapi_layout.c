@@ -70,6 +70,11 @@ RELQ_AT(relq_link, fd, 0);
 RELQ_AT(relq_link, flags, 4);
 RELQ_AT(relq_link, reserved, 8);
 
+RELQ_SIZE(relq_recv, 16);
+RELQ_AT(relq_recv, addr, 0);
+RELQ_AT(relq_recv, len, 8);
+RELQ_AT(relq_recv, flags, 12);
+
 _Static_assert(RELQ_IOC_CREATE == 0xc050b900u, "CREATE number");
 _Static_assert(RELQ_IOC_DESTROY == 0x4028b901u, "DESTROY number");
 _Static_assert(RELQ_IOC_LIST == 0xc018b902u, "LIST number");
@@ -77,6 +82,7 @@ _Static_assert(RELQ_IOC_INFO == 0xb940u, "INFO number");
 _Static_assert(RELQ_IOC_LINK == 0x4010b941u, "LINK number");
 _Static_assert(RELQ_IOC_UNLINK == 0xb942u, "UNLINK number");
 _Static_assert(RELQ_IOC_DRAIN == 0xb943u, "DRAIN number");
+_Static_assert(RELQ_URING_RECV == 0x8010b980u, "RECV number");
 
 int main(void)
 {
