@@ -26,6 +26,8 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 
+#include "relq_trace.h"
+
 /* A pended RECV: the io_uring command and where its message goes. */
 struct relq_recv_req {
 	struct relq_req req;
@@ -110,14 +112,19 @@ static void relq_recv_notify(struct relq_req *r)
 	io_uring_cmd_complete_in_task(rr->cmd, relq_recv_deliver_tw);
 }
 
-/* io_uring cancels (ring or task exit): complete if still pended. */
+/*
+ * io_uring cancels (ring teardown, process exit): complete if still
+ * pended, with a relq_cancel trace event, as for a read a signal ended.
+ */
 static void relq_recv_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct relq_recv_req *rr = relq_recv_of(cmd);
 
 	/* Taken already: its delivery completes it (-ECANCELED if requeued). */
-	if (relq_csq_cancel(&rr->ch->recvq, &rr->req))
+	if (relq_csq_cancel(&rr->ch->recvq, &rr->req)) {
+		trace_relq_cancel(rr->ch->id, false, -ECANCELED);
 		relq_recv_finish(rr, -ECANCELED, issue_flags);
+	}
 }
 
 /* Issue: take a message now, or pend. */

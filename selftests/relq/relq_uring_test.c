@@ -378,14 +378,58 @@ TEST_F_TIMEOUT(channel, t_uptr_8_recv_across_processes, 60)
 	munmap(r, 4 * sizeof(int));
 }
 
+#define RELQ_TRACEFS	"/sys/kernel/tracing"
+
+static int relq_tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), RELQ_TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? errno : 0;
+}
+
+/* relq_cancel events with ret=-125 (ECANCELED) on channel @id so far. */
+static int relq_cancelled_recvs(__u32 id)
+{
+	static char buf[1 << 20];
+	char needle[96];
+	size_t len = 0;
+	const char *p;
+	ssize_t n;
+	int fd, count = 0;
+
+	fd = open(RELQ_TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	snprintf(needle, sizeof(needle), " relq_cancel: channel=%u op=read ret=-125", id);
+	for (p = buf; (p = strstr(p, needle)); p++)
+		count++;
+	return count;
+}
+
 /*
- * T-CSQ-3: a process that exits with RECVs pended, and a ring torn down
- * with RECVs pended: all of them are cancelled by io_uring, nothing stays
- * pended or waiting, and the files' releases run.
+ * T-CSQ-3: a ring torn down, and a process that exits, with four RECVs
+ * pended each: io_uring cancels every one and relq completes it with
+ * -ECANCELED (the CQEs die with the ring, so the test counts relq_cancel
+ * trace events with ret=-125); nothing stays pended or waiting, and the
+ * files' releases run.
  */
 TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
 {
 	struct io_uring ring;
+	bool traced;
 	long long open0, end;
 	const char *why;
 	char bufs[4][32];
@@ -398,6 +442,9 @@ TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
 	ASSERT_EQ(0, err);
 	open0 = relq_open_files();
 	ASSERT_LE(0, open0);
+	traced = !relq_tracefs_write("trace", "") &&
+		 !relq_tracefs_write("events/relq/relq_cancel/enable", "1");
+
 	/* A ring torn down with four RECVs pended on a second fd. */
 	fd = relq_open(self->name, O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -441,6 +488,11 @@ TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
 	/* Nothing was consumed; the channel still works. */
 	ASSERT_EQ(2, write(self->fd, "ok", 2));
 	EXPECT_EQ(2, read(self->fd, bufs[0], 32));
+	if (!traced)
+		SKIP(return, "no tracefs: the -ECANCELED completions cannot be counted");
+	EXPECT_EQ(8, relq_cancelled_recvs(self->id))
+		TH_LOG("RECVs completed with -ECANCELED");
+	relq_tracefs_write("events/relq/relq_cancel/enable", "0");
 }
 
 /*
@@ -512,7 +564,8 @@ TEST_F_TIMEOUT(channel, t_csq_2_recv_random_interleavings, 300)
 		EXPECT_EQ(m, got + readable) TH_LOG("round %u: a message lost or doubled", round);
 		ASSERT_EQ(0, relq_destroy(self->ctl, name));
 		while (cqes < k) {
-			ASSERT_EQ(0, relq_uring_wait(&ring, &cqe)) TH_LOG("round %u: a RECV never completed", round);
+			ASSERT_EQ(0, relq_uring_wait(&ring, &cqe))
+				TH_LOG("round %u: a RECV never completed", round);
 			if (cqe->user_data != 1000) {
 				cqes++;
 				EXPECT_EQ(-ENODEV, cqe->res);
