@@ -120,14 +120,19 @@ static void relq_csq_unlink_locked(struct relq_csq *q, struct relq_req *r,
  */
 int relq_csq_insert(struct relq_csq *q, struct relq_req *r)
 {
-	guard(spinlock)(&q->lock);
-	if (q->closed)
-		return -ESHUTDOWN;
-	if (!relq_req_move_locked(q, r, RELQ_REQ_QUEUED))
-		return -EINVAL;
-	list_add_tail(&r->node, &q->list);
-	WRITE_ONCE(q->nr, q->nr + 1);
-	return 0;
+	int ret = -ESHUTDOWN;
+
+	spin_lock(&q->lock);
+	if (!q->closed) {
+		ret = -EINVAL;
+		if (relq_req_move_locked(q, r, RELQ_REQ_QUEUED)) {
+			list_add_tail(&r->node, &q->list);
+			WRITE_ONCE(q->nr, q->nr + 1);
+			ret = 0;
+		}
+	}
+	spin_unlock(&q->lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_insert);
 
@@ -145,16 +150,18 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_insert);
  */
 struct relq_req *relq_csq_remove_next(struct relq_csq *q, const void *owner)
 {
-	struct relq_req *r;
+	struct relq_req *r, *found = NULL;
 
-	guard(spinlock)(&q->lock);
+	spin_lock(&q->lock);
 	list_for_each_entry(r, &q->list, node) {
 		if (owner && r->owner != owner)
 			continue;
 		relq_csq_unlink_locked(q, r, RELQ_REQ_ACTIVE);
-		return r;
+		found = r;
+		break;
 	}
-	return NULL;
+	spin_unlock(&q->lock);
+	return found;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_remove_next);
 
@@ -171,13 +178,16 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_remove_next);
  */
 bool relq_csq_cancel(struct relq_csq *q, struct relq_req *r)
 {
-	guard(spinlock)(&q->lock);
+	bool took;
+
+	spin_lock(&q->lock);
 	if (r->state == RELQ_REQ_ACTIVE)
 		r->cancel = true;
-	if (r->state != RELQ_REQ_QUEUED)
-		return false;
-	relq_csq_unlink_locked(q, r, RELQ_REQ_CANCELLED);
-	return true;
+	took = r->state == RELQ_REQ_QUEUED;
+	if (took)
+		relq_csq_unlink_locked(q, r, RELQ_REQ_CANCELLED);
+	spin_unlock(&q->lock);
+	return took;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_cancel);
 
@@ -190,8 +200,9 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_cancel);
  */
 void relq_csq_complete(struct relq_csq *q, struct relq_req *r)
 {
-	guard(spinlock)(&q->lock);
+	spin_lock(&q->lock);
 	relq_req_move_locked(q, r, RELQ_REQ_DONE);
+	spin_unlock(&q->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_complete);
 
@@ -208,16 +219,20 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_complete);
  */
 int relq_csq_requeue(struct relq_csq *q, struct relq_req *r)
 {
-	guard(spinlock)(&q->lock);
+	int ret = 0;
+
+	spin_lock(&q->lock);
 	if (r->cancel || q->closed) {
 		relq_req_move_locked(q, r, RELQ_REQ_CANCELLED);
-		return r->cancel ? -ECANCELED : -ESHUTDOWN;
+		ret = r->cancel ? -ECANCELED : -ESHUTDOWN;
+	} else if (relq_req_move_locked(q, r, RELQ_REQ_QUEUED)) {
+		list_add(&r->node, &q->list);
+		WRITE_ONCE(q->nr, q->nr + 1);
+	} else {
+		ret = -EINVAL;
 	}
-	if (!relq_req_move_locked(q, r, RELQ_REQ_QUEUED))
-		return -EINVAL;
-	list_add(&r->node, &q->list);
-	WRITE_ONCE(q->nr, q->nr + 1);
-	return 0;
+	spin_unlock(&q->lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_requeue);
 
@@ -258,8 +273,12 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
 unsigned int relq_csq_flush(struct relq_csq *q, const void *owner,
 			    struct list_head *out)
 {
-	guard(spinlock)(&q->lock);
-	return relq_csq_collect_locked(q, owner, out);
+	unsigned int n;
+
+	spin_lock(&q->lock);
+	n = relq_csq_collect_locked(q, owner, out);
+	spin_unlock(&q->lock);
+	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_flush);
 
@@ -275,8 +294,12 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_flush);
  */
 unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out)
 {
-	guard(spinlock)(&q->lock);
+	unsigned int n;
+
+	spin_lock(&q->lock);
 	q->closed = true;
-	return relq_csq_collect_locked(q, NULL, out);
+	n = relq_csq_collect_locked(q, NULL, out);
+	spin_unlock(&q->lock);
+	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_close);
