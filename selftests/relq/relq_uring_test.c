@@ -505,7 +505,7 @@ TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
  */
 TEST_F_TIMEOUT(channel, t_csq_2_recv_random_interleavings, 300)
 {
-	unsigned int seed = relq_test_seed(), rng, round, rounds = 200;
+	unsigned int seed = relq_test_seed(), rng, round, rounds = 100;
 	char name[RELQ_NAME_LEN], bufs[8][16], msg[16];
 	unsigned int k, m, i, got, enodev, cqes, sent, readable;
 	struct io_uring_cqe *cqe;
