@@ -27,22 +27,6 @@
 #include "relq_test.h"
 #include "relq_channel.h"
 
-static void relq_cancel_on_signal(int sig)
-{
-	(void)sig;
-}
-
-/* SIGUSR1 interrupts system calls: no SA_RESTART. */
-static void relq_cancel_sigusr1(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = relq_cancel_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-}
-
 /* A child blocked in one call; SIGKILL ends it. */
 static pid_t relq_cancel_child(int op, int fd, size_t len)
 {
@@ -145,7 +129,7 @@ TEST_F_TIMEOUT(channel, t_can_3_write_interrupted_queue_unchanged, 60)
 	if (w0 < 0)
 		SKIP(return, "relq's debugfs counters are not readable");
 	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
-	relq_cancel_sigusr1();
+	relq_signal_interrupts(SIGUSR1);
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
 	n = relq_fill_queue(nb, 200);
@@ -220,7 +204,7 @@ TEST_F_TIMEOUT(channel, t_can_5_exclusive_wakeups_rounds, 900)
 	if (w0 < 0)
 		SKIP(return, "relq's debugfs counters are not readable");
 	ASSERT_EQ(0, w0) TH_LOG("tasks already waiting in relq");
-	relq_cancel_sigusr1();
+	relq_signal_interrupts(SIGUSR1);
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
 	TH_LOG("seed %u (RELQ_SEED replays it), %u rounds", seed, rounds);
@@ -335,7 +319,7 @@ TEST_F_TIMEOUT(channel, t_err_6_woken_reader_hands_off, 60)
 			EXPECT_EQ(0, memcmp(big, "handed-on!", 10));
 		} else {
 			/* Unblock it so the test ends. */
-			relq_cancel_sigusr1();
+			relq_signal_interrupts(SIGUSR1);
 			pthread_kill(b.thread, SIGUSR1);
 			relq_join_ms(b.thread, 5000);
 			ASSERT_TRUE(false);

@@ -160,6 +160,22 @@ static int relq_hard_become(uid_t uid, gid_t gid, int ngroups,
 	return relq_drop_caps();
 }
 
+/* CREATE @name owned by @uid with @mode (4096, 64); 0 or an errno. */
+static int relq_hard_create_owned(int ctl, const char *name, uid_t uid,
+				  mode_t mode)
+{
+	struct relq_create c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.capacity = 4096;
+	c.max_msg = 64;
+	c.flags = RELQ_CREATE_UID | RELQ_CREATE_MODE;
+	c.uid = uid;
+	c.mode = mode;
+	return relq_create_raw(ctl, &c);
+}
+
 /* As @uid (with group @group, or none if 0): open @path @flags; errno. */
 static int relq_hard_open_as(uid_t uid, gid_t group, const char *path,
 			     int flags)
@@ -330,20 +346,11 @@ static bool relq_call_stuck(struct relq_call *c, long ms)
 	return !__atomic_load_n(&c->done, __ATOMIC_ACQUIRE);
 }
 
-static void relq_hard_on_signal(int sig)
-{
-	(void)sig;
-}
-
 /* SIGUSR1 and SIGALRM interrupt system calls (no SA_RESTART). */
 static void relq_hard_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = relq_hard_on_signal;
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
+	relq_signal_interrupts(SIGUSR1);
+	relq_signal_interrupts(SIGALRM);
 }
 
 /* The cgroup2 mount point, mounting it on @tmp if nothing has; or NULL. */
@@ -760,18 +767,10 @@ TEST_F(hard, params_decimal_only)
 TEST_F(hard, open_follows_channel_policy)
 {
 	char name[RELQ_NAME_LEN], dname[RELQ_NAME_LEN], path[96], node[64];
-	struct relq_create c;
 	struct stat st;
 
 	relq_hard_name(self, name);
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.capacity = 4096;
-	c.max_msg = 64;
-	c.flags = RELQ_CREATE_UID | RELQ_CREATE_MODE;
-	c.uid = 1000;
-	c.mode = 0600;
-	ASSERT_EQ(0, relq_create_raw(self->ctl, &c));
+	ASSERT_EQ(0, relq_hard_create_owned(self->ctl, name, 1000, 0600));
 	relq_channel_path(node, sizeof(node), name);
 	ASSERT_EQ(0, stat(node, &st));
 	ASSERT_EQ(0, relq_nodes_mknod(&self->nodes, st.st_rdev, path, sizeof(path)));
@@ -811,18 +810,10 @@ TEST_F_TIMEOUT(hard, stale_node_cannot_reach_reused_minor, 600)
 	char name[RELQ_NAME_LEN], other[RELQ_NAME_LEN], node[96];
 	unsigned int i, maj, min, m2 = ~0u, j2;
 	struct relq_create *ro;
-	struct relq_create c;
 	int fd, err;
 
 	relq_hard_name(self, name);
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.capacity = 4096;
-	c.max_msg = 64;
-	c.flags = RELQ_CREATE_UID | RELQ_CREATE_MODE;
-	c.uid = 1000;
-	c.mode = 0600;
-	ASSERT_EQ(0, relq_create_raw(self->ctl, &c));
+	ASSERT_EQ(0, relq_hard_create_owned(self->ctl, name, 1000, 0600));
 	ASSERT_EQ(0, relq_sysfs_devt(name, &maj, &min));
 	/* The runtime's copy: same owner and mode as the original node. */
 	ASSERT_EQ(0, relq_nodes_mknod(&self->nodes, makedev(maj, min), node,

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 #define RELQ_PARAM_DIR		"/sys/module/relq/parameters"
 #define RELQ_DEBUGFS_DIR	"/sys/kernel/debug/relq"
 #define RELQ_COUNTERS_PATH	RELQ_DEBUGFS_DIR "/counters"
+#define RELQ_TRACEFS		"/sys/kernel/tracing"
 
 /* The byte every output buffer is prefilled with. */
 #define RELQ_FILL		0xA5
@@ -552,6 +554,44 @@ static inline int relq_wait_child(pid_t pid)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Write @val to tracefs file @file (truncating it, which clears "trace");
+ * 0 or an errno.
+ */
+static inline int relq_tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), RELQ_TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? errno : 0;
+}
+
+static inline void relq_ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Make @sig interrupt blocking system calls (a handler that does nothing,
+ * no SA_RESTART), so a test sees EINTR.
+ */
+static inline void relq_signal_interrupts(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = relq_ignore_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
 }
 
 /* Drop every capability and check that none is left; 0 or an errno. */

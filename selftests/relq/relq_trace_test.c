@@ -13,23 +13,7 @@
 #include "kselftest_harness.h"
 #include "relq_test.h"
 
-#define TRACEFS		"/sys/kernel/tracing"
 #define MSGS		5
-
-static int tracefs_write(const char *file, const char *val, int flags)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | flags);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? errno : 0;
-}
 
 /* How many lines of the trace are @event on channel @id. */
 static int count_events(const char *trace, const char *event, __u32 id)
@@ -55,7 +39,7 @@ static char *read_trace(void)
 
 	if (!buf)
 		return NULL;
-	fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+	fd = open(RELQ_TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		free(buf);
 		return NULL;
@@ -99,9 +83,9 @@ FIXTURE_SETUP(trace)
 	self->ctl = -1;
 	self->enabled = false;
 	/* Without tracefs there is nothing to read; with it, relq's events must be there. */
-	if (access(TRACEFS "/events", F_OK))
-		SKIP(return, "tracefs is not mounted at " TRACEFS);
-	ASSERT_EQ(0, access(TRACEFS "/events/relq/enable", W_OK))
+	if (access(RELQ_TRACEFS "/events", F_OK))
+		SKIP(return, "tracefs is not mounted at " RELQ_TRACEFS);
+	ASSERT_EQ(0, access(RELQ_TRACEFS "/events/relq/enable", W_OK))
 		TH_LOG("relq registered no trace events");
 	self->ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->ctl);
@@ -111,7 +95,7 @@ FIXTURE_SETUP(trace)
 FIXTURE_TEARDOWN(trace)
 {
 	if (self->enabled)
-		tracefs_write("events/relq/enable", "0", 0);
+		relq_tracefs_write("events/relq/enable", "0");
 	if (self->ctl >= 0) {
 		relq_destroy(self->ctl, self->name);
 		close(self->ctl);
@@ -138,10 +122,10 @@ TEST_F(trace, t_dv_7_trace_events_per_message_and_request)
 	nb = relq_open(self->name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, nb);
 
-	ASSERT_EQ(0, tracefs_write("events/relq/enable", "1", 0));
+	ASSERT_EQ(0, relq_tracefs_write("events/relq/enable", "1"));
 	self->enabled = true;
-	ASSERT_EQ(0, tracefs_write("tracing_on", "1", 0));
-	ASSERT_EQ(0, tracefs_write("trace", "", O_TRUNC));
+	ASSERT_EQ(0, relq_tracefs_write("tracing_on", "1"));
+	ASSERT_EQ(0, relq_tracefs_write("trace", ""));
 
 	for (i = 0; i < MSGS; i++) {
 		snprintf(msg, sizeof(msg), "msg%d", i);
@@ -162,7 +146,7 @@ TEST_F(trace, t_dv_7_trace_events_per_message_and_request)
 	ASSERT_EQ(-1, b.ret);
 	ASSERT_EQ(EINTR, b.err);
 
-	ASSERT_EQ(0, tracefs_write("events/relq/enable", "0", 0));
+	ASSERT_EQ(0, relq_tracefs_write("events/relq/enable", "0"));
 	self->enabled = false;
 	trace = read_trace();
 	ASSERT_NE(NULL, trace);

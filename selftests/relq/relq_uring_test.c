@@ -378,23 +378,6 @@ TEST_F_TIMEOUT(channel, t_uptr_8_recv_across_processes, 60)
 	munmap(r, 4 * sizeof(int));
 }
 
-#define RELQ_TRACEFS	"/sys/kernel/tracing"
-
-static int relq_tracefs_write(const char *file, const char *val)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), RELQ_TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? errno : 0;
-}
-
 /* relq_cancel events with ret=-125 (ECANCELED) on channel @id so far. */
 static int relq_cancelled_recvs(__u32 id)
 {
@@ -443,6 +426,7 @@ TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
 	open0 = relq_open_files();
 	ASSERT_LE(0, open0);
 	traced = !relq_tracefs_write("trace", "") &&
+		 !relq_tracefs_write("tracing_on", "1") &&
 		 !relq_tracefs_write("events/relq/relq_cancel/enable", "1");
 
 	/* A ring torn down with four RECVs pended on a second fd. */
