@@ -430,6 +430,7 @@ static ssize_t relq_channel_do_read(struct relq_channel *ch, struct kiocb *iocb,
 		return ret;
 	}
 	/* rlock held: only we consume, so the head record is stable. */
+	relq_hook(RELQ_HOOK_READ_ACTIVE);
 	len = relq_ring_peek_len(&ch->ring);
 	if (len > count) {
 		ret = -EMSGSIZE;

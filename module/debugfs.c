@@ -7,7 +7,8 @@
  * tasks asleep in a read, write or DRAIN wait, and RECVs pended, so tests
  * can see that every open was released, every channel freed and nothing
  * left waiting.
- * The production module has no writable debugfs file.
+ * The production module has no writable debugfs file; the test build adds
+ * hooks/ (hooks.c).
  */
 #include "relq_internal.h"
 
@@ -43,6 +44,7 @@ void relq_debugfs_init(void)
 	relq_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("counters", 0400, relq_debugfs_dir, NULL,
 			    &relq_counters_fops);
+	relq_hooks_init(relq_debugfs_dir);
 }
 
 /**

@@ -17,6 +17,7 @@
  *	csq.c       the cancel-safe queue of pended requests (its own lock,
  *	            no user memory, no io_uring)
  *	debugfs.c   the root-only counters
+ *	hooks.c     race-window hooks (the test build only)
  */
 
 /**
@@ -389,6 +390,21 @@ unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out);
 /* debugfs.c */
 void relq_debugfs_init(void);
 void relq_debugfs_exit(void);
+
+/* hooks.c: race-window hooks, compiled into the test build only */
+struct dentry;
+enum relq_hook_point {
+	RELQ_HOOK_READ_ACTIVE,
+	RELQ_HOOK_NR
+};
+
+#ifdef RELQ_TEST_HOOKS
+void relq_hook(enum relq_hook_point point);
+void relq_hooks_init(struct dentry *parent);
+#else
+static inline void relq_hook(enum relq_hook_point point) { }
+static inline void relq_hooks_init(struct dentry *parent) { }
+#endif
 
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct relq_ioctl_table relq_control_cmds;

@@ -17,4 +17,5 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$RELQ_TOP/Kbuild" "$RELQ_TOP/VERSION" "$RELQ_TOP/module" \
 	"$RELQ_TOP/kunit" "$RELQ_TOP/include" "$dir/"
 make -s -C "$kdir" M="$dir" clean >/dev/null
-make -C "$kdir" M="$dir" "$@" modules
+# shellcheck disable=SC2046
+make -C "$kdir" M="$dir" $(relq_kbuild_args "$target") "$@" modules

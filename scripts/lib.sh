@@ -80,3 +80,12 @@ relq_built_kdir() {
 }
 
 relq_debug_kdir() { relq_built_kdir debug; }
+
+# relq_kbuild_args TARGET: the Kbuild variables of a target's relq build.
+# The debug and kcsan kernels get the test build, with race-window hooks
+# (module/hooks.c); the distro kernels, DKMS and make install never do.
+relq_kbuild_args() {
+	case $1 in
+	debug|kcsan) echo RELQ_TEST_HOOKS=y ;;
+	esac
+}

@@ -383,18 +383,6 @@ static const char *relq_cgroup2(char *tmp, size_t size, bool *mounted)
 	return tmp;
 }
 
-static int relq_write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 /*
  * A CREATE whose ring does not fit in memory fails with ENOMEM and the
  * OOM killer kills nobody: a child in a memory cgroup capped at 32 MiB

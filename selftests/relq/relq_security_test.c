@@ -253,20 +253,6 @@ static int relq_sec_recv_fd(int sock)
 	return fd;
 }
 
-/* Write @s to @path in one write(); 0 or an errno. */
-static int relq_sec_write_file(const char *path, const char *s)
-{
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 /* World-writable files found by the nftw() walks of T-SEC-1 and T-SEC-8. */
 static int relq_sec_walked, relq_sec_oplusw, relq_sec_not0400;
 
@@ -445,13 +431,13 @@ TEST_F(sec, t_sec_4_userns_root_eperm)
 	close(go[0]);
 	if (read(ready[0], &byte, 1) == 1 && !r[0]) {
 		snprintf(proc, sizeof(proc), "/proc/%d/setgroups", (int)pid);
-		map_err = relq_sec_write_file(proc, "deny");
+		map_err = relq_write_file(proc, "deny");
 		snprintf(proc, sizeof(proc), "/proc/%d/uid_map", (int)pid);
 		if (!map_err)
-			map_err = relq_sec_write_file(proc, "0 65534 1");
+			map_err = relq_write_file(proc, "0 65534 1");
 		snprintf(proc, sizeof(proc), "/proc/%d/gid_map", (int)pid);
 		if (!map_err)
-			map_err = relq_sec_write_file(proc, "0 65534 1");
+			map_err = relq_write_file(proc, "0 65534 1");
 		if (!map_err && write(go[1], "g", 1) != 1)
 			map_err = errno;
 	}

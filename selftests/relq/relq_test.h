@@ -557,22 +557,42 @@ static inline int relq_wait_child(pid_t pid)
 }
 
 /*
- * Write @val to tracefs file @file (truncating it, which clears "trace");
- * 0 or an errno.
+ * Write @s to @path in one write(), truncating the file (which clears a
+ * tracefs "trace"); 0 or an errno.
  */
-static inline int relq_tracefs_write(const char *file, const char *val)
+static inline int relq_write_file(const char *path, const char *s)
 {
-	char path[128];
-	ssize_t n;
-	int fd;
+	int fd, err = 0;
 
-	snprintf(path, sizeof(path), RELQ_TRACEFS "/%s", file);
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	n = write(fd, val, strlen(val));
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		err = errno ? errno : EIO;
 	close(fd);
-	return n < 0 ? errno : 0;
+	return err;
+}
+
+/* Read one unsigned decimal number from @path; 0 or an errno. */
+static inline int relq_read_ull(const char *path, unsigned long long *v)
+{
+	FILE *f = fopen(path, "re");
+	int n;
+
+	if (!f)
+		return errno;
+	n = fscanf(f, "%llu", v);
+	fclose(f);
+	return n == 1 ? 0 : EINVAL;
+}
+
+/* Write @val to tracefs file @file; 0 or an errno. */
+static inline int relq_tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), RELQ_TRACEFS "/%s", file);
+	return relq_write_file(path, val);
 }
 
 static inline void relq_ignore_signal(int sig)
