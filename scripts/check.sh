@@ -257,7 +257,19 @@ vm_tap() {
 	if [ -n "$splats" ] || [ ! -f "$out/dmesg.txt" ]; then
 		clean="fail"
 	fi
-	relq_ktap_write "$out/vm.tap" "$done vm_${t}_completed" "$clean t_dv_6_no_splats_$t"
+	local steps=("$done vm_${t}_completed" "$clean t_dv_6_no_splats_$t")
+	# T-PTC-1: the cancellation tests ran under lockdep (debug) or KCSAN
+	# (kcsan), and passed, and the kernel reported nothing.
+	if [ "$t" = debug ] || [ "$t" = kcsan ]; then
+		local ptc=pass ran bad rx='^(not )?ok [0-9]+ [^ ]*t_(can|race|csq)_[0-9]'
+		ran=$(cat "$out"/kselftest-*.tap 2>/dev/null | grep -E "$rx" |
+			grep -v '^not ' | grep -vc '# SKIP')
+		bad=$(cat "$out"/kselftest-*.tap 2>/dev/null | grep -E "$rx" | grep -c '^not ')
+		[ "$clean" = pass ] && [ "$ran" -gt 0 ] && [ "$bad" = 0 ] || ptc=fail
+		relq_log "$t: T-PTC-1: $ran cancellation tests passed, $bad failed"
+		steps+=("$ptc t_ptc_1_cancellation_no_reports_$t")
+	fi
+	relq_ktap_write "$out/vm.tap" "${steps[@]}"
 	if [ ! -f "$out/cmd.rc" ]; then
 		relq_log "$t: the VM did not complete ($(cat "$out/vm.status" 2>/dev/null))"
 	fi

@@ -9,7 +9,7 @@
  *	relqctl list
  *	relqctl info NAME
  *	relqctl send NAME [--nonblock] [--file FILE | MESSAGE...]
- *	relqctl recv NAME [-n COUNT] [--nonblock | --timeout MS] [--raw]
+ *	relqctl recv NAME [-n COUNT] [--nonblock | --async] [--timeout MS] [--raw]
  *	relqctl watch NAME [--count N] [--interval MS]
  *	relqctl link NAME TARGET
  *	relqctl unlink NAME
@@ -35,6 +35,7 @@
 #include <sys/mman.h>
 
 #include <linux/relq.h>
+#include <liburing.h>
 
 #define RELQ_CONTROL	"/dev/relq-control"
 #define RELQ_DEV_DIR	"/dev/relq/"
@@ -109,14 +110,19 @@ static const struct command commands[] = {
 	  "at the first refused message; the ones before it stay sent. Use --\n"
 	  "before a MESSAGE that starts with a dash.\n" },
 	{ "recv", cmd_recv,
-	  "recv NAME [-n COUNT] [--nonblock | --timeout MS] [--raw]",
+	  "recv NAME [-n COUNT] [--nonblock | --async] [--timeout MS] [--raw]",
 	  "receive messages",
 	  "Receives COUNT messages (default 1) and prints each on its own line\n"
 	  "(--raw: the bytes only, no newline). It waits for each message; with\n"
 	  "--nonblock an empty channel fails with EAGAIN at once; with --timeout\n"
 	  "it gives up after MS milliseconds in all and exits 3. SIGINT or\n"
 	  "SIGTERM cancels a wait: the read fails with EINTR and consumes\n"
-	  "nothing. A channel destroyed meanwhile gives ENODEV.\n" },
+	  "nothing. A channel destroyed meanwhile gives ENODEV.\n"
+	  "--async submits COUNT RECV commands at once through io_uring (Linux\n"
+	  "6.7 and later; EOPNOTSUPP before) and prints each message as its\n"
+	  "completion arrives. It reports \"pended N\" on standard error when\n"
+	  "it starts waiting. On a timeout or a signal it exits and the ring's\n"
+	  "teardown cancels the RECVs still pended: they consume nothing.\n" },
 	{ "watch", cmd_watch, "watch NAME [--count N] [--interval MS]",
 	  "watch a channel's readiness and status page",
 	  "Maps the channel's read-only status page and prints a line for the\n"
@@ -589,6 +595,104 @@ static ssize_t recv_one(int fd, char *buf, size_t size, long long deadline)
 	}
 }
 
+/* Print one received message as recv does. */
+static int print_message(const char *name, const char *buf, size_t n, bool raw)
+{
+	if (fwrite(buf, 1, n, stdout) != n || (!raw && putchar('\n') == EOF) ||
+	    fflush(stdout))
+		return fail("recv %s: write to standard output", name);
+	return 0;
+}
+
+/*
+ * recv --async: @count RECVs pended at once on one io_uring, each with its
+ * own @size-byte buffer; their messages are printed in completion order.
+ * Leaving early (timeout, signal, error) tears the ring down, which
+ * cancels the RECVs still pended (-ECANCELED): they consume nothing.
+ */
+static int recv_async(int fd, const char *name, unsigned int count, size_t size,
+		      bool timed, unsigned long long timeout, bool raw)
+{
+	unsigned int i, done = 0, entries = count < 4096 ? count : 4096;
+	long long deadline = now_ms() + (long long)timeout, left;
+	struct __kernel_timespec ts;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct relq_recv *rc;
+	struct io_uring ring;
+	char *bufs;
+	int ret;
+
+	bufs = calloc(count, size ? size : 1);
+	if (!bufs)
+		return fail("recv %s: malloc", name);
+	ret = io_uring_queue_init(entries, &ring, 0);
+	if (ret) {
+		errno = -ret;
+		return fail("recv %s: io_uring_queue_init", name);
+	}
+	for (i = 0; i < count; i++) {
+		sqe = io_uring_get_sqe(&ring);
+		if (!sqe) {
+			ret = io_uring_submit(&ring);
+			if (ret < 0)
+				break;
+			sqe = io_uring_get_sqe(&ring);
+		}
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+		sqe->cmd_op = RELQ_URING_RECV;
+		sqe->user_data = i;
+		rc = (struct relq_recv *)sqe->cmd;
+		memset(rc, 0, sizeof(*rc));
+		rc->addr = (uintptr_t)(bufs + (size_t)i * size);
+		rc->len = size;
+	}
+	ret = io_uring_submit(&ring);
+	if (ret < 0) {
+		errno = -ret;
+		return fail("recv %s: io_uring_submit", name);
+	}
+	fprintf(stderr, "%s: recv %s: pended %u\n", prog, name, count);
+	while (done < count) {
+		if (timed) {
+			left = deadline - now_ms();
+			if (left <= 0) {
+				ret = -ETIME;
+			} else {
+				ts.tv_sec = left / 1000;
+				ts.tv_nsec = (left % 1000) * 1000000;
+				ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+			}
+		} else {
+			ret = io_uring_wait_cqe(&ring, &cqe);
+		}
+		if (ret == -ETIME) {
+			fprintf(stderr, "%s: recv %s: timed out after %llu ms (got %u of %u)\n",
+				prog, name, timeout, done, count);
+			return EXIT_TIMEOUT;
+		}
+		if (!ret && stopped())
+			ret = -EINTR;
+		if (ret) {
+			errno = -ret;
+			return fail("recv %s", name);
+		}
+		ret = cqe->res;
+		i = cqe->user_data;
+		io_uring_cqe_seen(&ring, cqe);
+		if (ret < 0) {
+			errno = -ret;
+			return fail("recv %s", name);
+		}
+		if (i >= count || print_message(name, bufs + (size_t)i * size, ret, raw))
+			return EXIT_REFUSED;
+		done++;
+	}
+	io_uring_queue_exit(&ring);
+	free(bufs);
+	return 0;
+}
+
 static int cmd_recv(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -596,11 +700,12 @@ static int cmd_recv(int argc, char **argv)
 		{ "nonblock", no_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "async", no_argument, NULL, 'a' },
 		HELP_OPTION,
 		END_OPTIONS,
 	};
 	unsigned long long count = 1, timeout = 0, i;
-	bool nonblock = false, raw = false, timed = false;
+	bool nonblock = false, raw = false, timed = false, async = false;
 	long long deadline = -1;
 	struct relq_info info;
 	const char *name;
@@ -625,22 +730,27 @@ static int cmd_recv(int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
+		case 'a':
+			async = true;
+			break;
 		default:
 			return other_opt(opt, "recv");
 		}
 	}
 	if (optind != argc - 1 || !channel_name_ok(argv[optind]) ||
-	    (nonblock && timed))
+	    (nonblock && (timed || async)))
 		return usage_error("recv");
 	name = argv[optind];
 	/* With a timeout, read never blocks: poll(2) does the waiting. */
-	fd = open_channel(name, O_RDONLY | (nonblock || timed ? O_NONBLOCK : 0));
+	fd = open_channel(name, O_RDONLY | (nonblock || (timed && !async) ? O_NONBLOCK : 0));
 	if (get_info(fd, name, &info))
 		return EXIT_REFUSED;
 	buf = malloc(info.max_msg ? info.max_msg : 1);
 	if (!buf)
 		return fail("recv %s: malloc", name);
 	catch_signals();
+	if (async)
+		return recv_async(fd, name, count, info.max_msg, timed, timeout, raw);
 	if (timed)
 		deadline = now_ms() + timeout;
 	for (i = 0; i < count; i++) {
@@ -656,9 +766,8 @@ static int cmd_recv(int argc, char **argv)
 			fprintf(stderr, "%s: recv %s: unexpected end of file\n", prog, name);
 			return EXIT_REFUSED;
 		}
-		if (fwrite(buf, 1, n, stdout) != (size_t)n || (!raw && putchar('\n') == EOF) ||
-		    fflush(stdout))
-			return fail("recv %s: write to standard output", name);
+		if (print_message(name, buf, n, raw))
+			return EXIT_REFUSED;
 	}
 	free(buf);
 	return 0;
