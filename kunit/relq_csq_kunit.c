@@ -79,6 +79,7 @@ static void relq_csq_t_csq_1_cancel(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &b), 0);
 	KUNIT_EXPECT_TRUE(test, relq_csq_cancel(&q, &a));
 	KUNIT_EXPECT_EQ(test, a.state, RELQ_REQ_CANCELLED);
+	KUNIT_EXPECT_EQ(test, relq_req_reason(&a), -ECANCELED);
 	/* A second cancel of the same request: too late. */
 	KUNIT_EXPECT_FALSE(test, relq_csq_cancel(&q, &a));
 	/* Taken by a completer: cancel is too late, but marks it. */
@@ -88,6 +89,7 @@ static void relq_csq_t_csq_1_cancel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b.state, RELQ_REQ_ACTIVE);
 	relq_csq_complete(&q, &b);
 	KUNIT_EXPECT_EQ(test, b.state, RELQ_REQ_DONE);
+	KUNIT_EXPECT_EQ(test, relq_req_reason(&b), 0);
 	KUNIT_EXPECT_EQ(test, q.nr, 0);
 }
 
@@ -108,6 +110,7 @@ static void relq_csq_t_csq_1_flush_by_owner(struct kunit *test)
 	list_for_each_entry(p, &out, node) {
 		KUNIT_EXPECT_PTR_EQ(test, p->owner, (const void *)OWNER_A);
 		KUNIT_EXPECT_EQ(test, p->state, RELQ_REQ_CANCELLED);
+		KUNIT_EXPECT_EQ(test, relq_req_reason(p), -ECANCELED);
 		/* r[1], r[2], r[4], r[5], in that order. */
 		KUNIT_EXPECT_PTR_EQ(test, p, &r[seen + seen / 2 + 1]);
 		seen++;
@@ -134,11 +137,13 @@ static void relq_csq_t_csq_1_close(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, OWNER_B), &b);
 	KUNIT_EXPECT_EQ(test, relq_csq_close(&q, &out), 1);
 	KUNIT_EXPECT_EQ(test, a.state, RELQ_REQ_CANCELLED);
+	KUNIT_EXPECT_EQ(test, relq_req_reason(&a), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, relq_csq_insert(&q, &c), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, c.state, RELQ_REQ_IDLE);
 	/* The ACTIVE one cannot go back into a closed queue. */
 	KUNIT_EXPECT_EQ(test, relq_csq_requeue(&q, &b), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, b.state, RELQ_REQ_CANCELLED);
+	KUNIT_EXPECT_EQ(test, relq_req_reason(&b), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, q.nr, 0);
 	KUNIT_EXPECT_TRUE(test, list_empty(&q.list));
 }
@@ -166,6 +171,7 @@ static void relq_csq_t_race_1_interleavings(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, relq_csq_cancel(&q, &a));
 	KUNIT_EXPECT_EQ(test, relq_csq_requeue(&q, &a), -ECANCELED);
 	KUNIT_EXPECT_EQ(test, a.state, RELQ_REQ_CANCELLED);
+	KUNIT_EXPECT_EQ(test, relq_req_reason(&a), -ECANCELED);
 	/* A requeued request is first in line again. */
 	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, NULL), &b);
 	KUNIT_EXPECT_EQ(test, relq_csq_requeue(&q, &b), 0);

@@ -64,8 +64,26 @@ void relq_req_init(struct relq_req *r, const void *owner)
 	r->notify = NULL;
 	r->state = RELQ_REQ_IDLE;
 	r->cancel = false;
+	r->reason = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_req_init);
+
+/**
+ * relq_req_reason() - why a request ended without completing
+ * @r: a request the caller took out of the queue (a true
+ *	relq_csq_cancel(), a failed relq_csq_requeue(), or one on the list
+ *	relq_csq_flush() or relq_csq_close() returned)
+ *
+ * Only the party that took @r calls this, so the state it reads is stable.
+ *
+ * Return: 0 if @r is not CANCELLED; -ECANCELED if a cancel or its owner's
+ * flush ended it; -ESHUTDOWN if the queue closed under it.
+ */
+int relq_req_reason(const struct relq_req *r)
+{
+	return r->state == RELQ_REQ_CANCELLED ? r->reason : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_req_reason);
 
 /* One state change; an illegal one is a bug in relq, refused. */
 static bool relq_req_move_locked(struct relq_csq *q, struct relq_req *r,
@@ -184,8 +202,10 @@ bool relq_csq_cancel(struct relq_csq *q, struct relq_req *r)
 	if (r->state == RELQ_REQ_ACTIVE)
 		r->cancel = true;
 	took = r->state == RELQ_REQ_QUEUED;
-	if (took)
+	if (took) {
 		relq_csq_unlink_locked(q, r, RELQ_REQ_CANCELLED);
+		r->reason = -ECANCELED;
+	}
 	spin_unlock(&q->lock);
 	return took;
 }
@@ -225,6 +245,7 @@ int relq_csq_requeue(struct relq_csq *q, struct relq_req *r)
 	if (r->cancel || q->closed) {
 		relq_req_move_locked(q, r, RELQ_REQ_CANCELLED);
 		ret = r->cancel ? -ECANCELED : -ESHUTDOWN;
+		r->reason = ret;
 	} else if (relq_req_move_locked(q, r, RELQ_REQ_QUEUED)) {
 		list_add(&r->node, &q->list);
 		WRITE_ONCE(q->nr, q->nr + 1);
@@ -236,9 +257,12 @@ int relq_csq_requeue(struct relq_csq *q, struct relq_req *r)
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_requeue);
 
-/* Move the pended requests of @owner (all for NULL) to @out, CANCELLED. */
+/*
+ * Move the pended requests of @owner (all for NULL) to @out, CANCELLED
+ * for @reason.
+ */
 static unsigned int relq_csq_collect_locked(struct relq_csq *q,
-					    const void *owner,
+					    const void *owner, int reason,
 					    struct list_head *out)
 	__must_hold(&q->lock)
 {
@@ -251,6 +275,7 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
 			continue;
 		if (!relq_req_move_locked(q, r, RELQ_REQ_CANCELLED))
 			continue;
+		r->reason = reason;
 		list_move_tail(&r->node, out);
 		WRITE_ONCE(q->nr, q->nr - 1);
 		n++;
@@ -265,7 +290,8 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
  * @out: an empty list; receives the cancelled requests, oldest first
  *
  * The requests are collected under the lock and completed by the caller
- * after it, from @out (their node links them there).
+ * after it, from @out (their node links them there); their
+ * relq_req_reason() is -ECANCELED.
  *
  * Context: any; takes q->lock.
  * Return: the number of requests moved to @out.
@@ -276,7 +302,7 @@ unsigned int relq_csq_flush(struct relq_csq *q, const void *owner,
 	unsigned int n;
 
 	spin_lock(&q->lock);
-	n = relq_csq_collect_locked(q, owner, out);
+	n = relq_csq_collect_locked(q, owner, -ECANCELED, out);
 	spin_unlock(&q->lock);
 	return n;
 }
@@ -287,7 +313,8 @@ EXPORT_SYMBOL_IF_KUNIT(relq_csq_flush);
  * @q: the queue
  * @out: an empty list; receives the cancelled requests, oldest first
  *
- * Later inserts get -ESHUTDOWN and requeues cancel their request.
+ * Later inserts get -ESHUTDOWN and requeues cancel their request. The
+ * requests' relq_req_reason() is -ESHUTDOWN.
  *
  * Context: any; takes q->lock.
  * Return: the number of requests moved to @out.
@@ -298,7 +325,7 @@ unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out)
 
 	spin_lock(&q->lock);
 	q->closed = true;
-	n = relq_csq_collect_locked(q, NULL, out);
+	n = relq_csq_collect_locked(q, NULL, -ESHUTDOWN, out);
 	spin_unlock(&q->lock);
 	return n;
 }

@@ -86,8 +86,10 @@ static void relq_recv_deliver_tw(struct io_uring_cmd *cmd,
 	struct relq_channel *ch = rr->ch;
 	ssize_t ret;
 
-	if (rr->req.state == RELQ_REQ_CANCELLED) {
-		relq_recv_finish(rr, -ENODEV, issue_flags);
+	/* Taken by DESTROY (the queue closed) or by its owner's flush. */
+	ret = relq_req_reason(&rr->req);
+	if (ret) {
+		relq_recv_finish(rr, ret == -ESHUTDOWN ? -ENODEV : ret, issue_flags);
 		return;
 	}
 	ret = relq_recv_try(ch, cmd->file, rr->addr, rr->len);

@@ -140,6 +140,7 @@ enum relq_req_state {
  *	(a message arrived, the queue closed) calls it, outside the lock
  * @state: &enum relq_req_state; changes only under the queue's lock
  * @cancel: a cancel came while ACTIVE: the owner cancels, never requeues
+ * @reason: why a CANCELLED request ended (relq_req_reason())
  */
 struct relq_req {
 	struct list_head node;
@@ -147,6 +148,7 @@ struct relq_req {
 	void (*notify)(struct relq_req *r);
 	enum relq_req_state state;
 	bool cancel;
+	int reason;
 };
 
 /**
@@ -378,6 +380,7 @@ void relq_ring_consume(struct relq_ring *r);
 void relq_csq_init(struct relq_csq *q);
 bool relq_csq_empty(const struct relq_csq *q);
 void relq_req_init(struct relq_req *r, const void *owner);
+int relq_req_reason(const struct relq_req *r);
 int relq_csq_insert(struct relq_csq *q, struct relq_req *r);
 struct relq_req *relq_csq_remove_next(struct relq_csq *q, const void *owner);
 bool relq_csq_cancel(struct relq_csq *q, struct relq_req *r);

@@ -9,6 +9,11 @@
  *   all counting (including GFP_KERNEL allocations).
  * - T-UPTR-5: the same sweep with only fail_usercopy counting: every
  *   injected failure must be EFAULT.
+ * - RECV (built with liburing): one RECV submitted through io_uring with a
+ *   message queued (it completes at once), and one on an empty channel
+ *   (it pends, and a message written after the sweep point completes it).
+ *   The point may fire in io_uring's own submission, which then fails
+ *   with EAGAIN or ENOMEM before relq sees the command.
  * - T-ERR-2: a probabilistic soak, 10 % failures of all three injectors
  *   for relq's busy tasks only (task-filter + make-it-fail).
  *
@@ -29,6 +34,9 @@
 
 #include "kselftest_harness.h"
 #include "relq_test.h"
+#ifdef RELQ_LIBURING
+#include <liburing.h>
+#endif
 
 #define DBG		"/sys/kernel/debug"
 #define INJECTORS	3
@@ -137,6 +145,12 @@ struct fctx {
 	int fionread;
 	struct pollfd pfd;
 	void *map;
+#ifdef RELQ_LIBURING
+	struct io_uring ring;
+	bool have_ring;
+	bool recv_pended;		/* the RECV under test has no CQE yet */
+	bool submit_failed;		/* io_uring refused it before relq */
+#endif
 	char why[160];			/* the first broken invariant */
 };
 
@@ -536,6 +550,124 @@ static int check_list(struct fctx *c, long ret)
 	return base_intact(c);
 }
 
+#ifdef RELQ_LIBURING
+static int setup_recv(struct fctx *c)
+{
+	int err;
+
+	if (c->have_ring)
+		return 0;
+	err = -io_uring_queue_init(4, &c->ring, 0);
+	if (err)
+		return fail(c, "io_uring_queue_init", NULL, err);
+	c->have_ring = true;
+	return 0;
+}
+
+/*
+ * Submit one RECV into c->got on @fd. Its CQE, if io_uring posted it at
+ * submission (a message was there, or the RECV failed), is the result;
+ * otherwise the RECV is pended.
+ */
+static long submit_recv(struct fctx *c, int fd)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
+	struct io_uring_cqe *cqe;
+	struct relq_recv *rc;
+	int ret;
+
+	c->recv_pended = false;
+	c->submit_failed = false;
+	c->got_len = -1;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = RELQ_URING_RECV;
+	rc = (struct relq_recv *)sqe->cmd;
+	rc->addr = (uintptr_t)c->got;
+	rc->len = sizeof(c->got);
+	rc->flags = 0;
+	ret = io_uring_submit(&c->ring);
+	if (ret != 1) {
+		c->submit_failed = true;
+		errno = ret < 0 ? -ret : EAGAIN;
+		return -1;
+	}
+	if (io_uring_peek_cqe(&c->ring, &cqe)) {
+		c->recv_pended = true;
+		return 0;
+	}
+	ret = cqe->res;
+	io_uring_cqe_seen(&c->ring, cqe);
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	c->got_len = ret;
+	return 0;
+}
+
+/* The pended RECV's CQE: -errno, or the length. */
+static int reap_recv(struct fctx *c)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	ret = io_uring_wait_cqe(&c->ring, &cqe);
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(&c->ring, cqe);
+	return ret;
+}
+
+/* A RECV with "alpha" and "bravo-message" queued takes "alpha" at once. */
+static long run_recv(struct fctx *c)
+{
+	return submit_recv(c, c->ch);
+}
+
+static int check_recv(struct fctx *c, long ret)
+{
+	if (c->recv_pended)
+		return fail(c, "a RECV pended with messages queued", NULL, 0);
+	if (ret < 0)
+		return base_intact(c);
+	if (c->got_len != 5 || memcmp(c->got, "alpha", 5))
+		return fail(c, "RECV returned the wrong message", NULL, 0);
+	return queue_is(c, base_msgs + 1, NBASE - 1) ?: queue_base(c);
+}
+
+/*
+ * A RECV on the empty second channel pends; "charlie" written after the
+ * sweep point completes it, unless the point failed it at submission.
+ */
+static long run_recv_pended(struct fctx *c)
+{
+	return submit_recv(c, c->lo);
+}
+
+static int check_recv_pended(struct fctx *c, long ret)
+{
+	char buf[MSG_MAX];
+	int res;
+
+	if (!ret && !c->recv_pended)
+		return fail(c, "a RECV on an empty channel completed", NULL, 0);
+	if (send_msg(c, c->lo, "charlie"))
+		return -1;
+	if (c->recv_pended) {
+		res = reap_recv(c);
+		if (res != 7 || memcmp(c->got, "charlie", 7))
+			return fail(c, "the pended RECV did not get the message", NULL,
+				    res < 0 ? -res : 0);
+	} else if (read(c->lo, buf, sizeof(buf)) != 7) {
+		return fail(c, "the failed RECV lost the message", NULL, errno);
+	}
+	if (relq_pended_requests() != 0)
+		return fail(c, "a RECV stayed pended", NULL, 0);
+	return base_intact(c);
+}
+#endif
+
 static const struct fop op_open = { "open", NULL, run_open, check_open };
 static const struct fop op_read = { "read", NULL, run_read, check_read };
 static const struct fop op_write = { "write", NULL, run_write, check_write };
@@ -549,6 +681,12 @@ static const struct fop op_drain = { "DRAIN", setup_drain, run_drain, check_drai
 static const struct fop op_create = { "CREATE", NULL, run_create, check_create };
 static const struct fop op_destroy = { "DESTROY", setup_destroy, run_destroy, check_destroy };
 static const struct fop op_list = { "LIST", NULL, run_list, check_list };
+#ifdef RELQ_LIBURING
+static const struct fop op_recv = { "RECV", setup_recv, run_recv, check_recv };
+static const struct fop op_recv_pended = {
+	"RECV-pended", setup_recv, run_recv_pended, check_recv_pended
+};
+#endif
 
 FIXTURE(failnth) {
 	struct fctx c;
@@ -597,6 +735,10 @@ FIXTURE_TEARDOWN(failnth)
 		close(c->ch);
 	if (c->lo >= 0)
 		close(c->lo);
+#ifdef RELQ_LIBURING
+	if (c->have_ring)
+		io_uring_queue_exit(&c->ring);
+#endif
 	if (c->ctl >= 0) {
 		relq_destroy(c->ctl, c->name);
 		relq_destroy(c->ctl, c->lo_name);
@@ -607,8 +749,13 @@ FIXTURE_TEARDOWN(failnth)
 }
 
 /* Whether @op may fail with @err under @mode's injectors. */
-static bool errno_allowed(enum fi_mode mode, int err)
+static bool errno_allowed(const struct fctx *c, enum fi_mode mode, int err)
 {
+#ifdef RELQ_LIBURING
+	/* io_uring's own submission failed: relq never saw the command. */
+	if (c->submit_failed && mode == FI_ALL)
+		return err == EAGAIN || err == ENOMEM;
+#endif
 	if (mode == FI_USERCOPY)
 		return err == EFAULT;
 	return err == ENOMEM || err == EFAULT;
@@ -636,7 +783,7 @@ static void sweep(struct __test_metadata *_metadata, struct fctx *c, int nth,
 		err = errno;
 		fired = nth_disarm(nth);
 		if (ret) {
-			EXPECT_TRUE(errno_allowed(mode, err))
+			EXPECT_TRUE(errno_allowed(c, mode, err))
 				TH_LOG("%s, point %u: unexpected errno %d (%s)", op->name,
 				       n, err, strerror(err));
 			EXPECT_TRUE(fired)
@@ -725,6 +872,20 @@ FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_destroy) {
 FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_list) {
 	.op = &op_list, .mode = FI_ALL, .id = "t_err_1",
 };
+
+#ifdef RELQ_LIBURING
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_recv) {
+	.op = &op_recv, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_err_1_fail_nth_recv_pended) {
+	.op = &op_recv_pended, .mode = FI_ALL, .id = "t_err_1",
+};
+
+FIXTURE_VARIANT_ADD(failnth, t_uptr_5_fail_usercopy_recv) {
+	.op = &op_recv, .mode = FI_USERCOPY, .id = "t_uptr_5",
+};
+#endif
 
 /*
  * T-UPTR-5: user copies only; each injected failure is EFAULT. FIONREAD

@@ -9,9 +9,11 @@
  * Each of PROCS processes runs its own PRNG stream (SEED + index) over a
  * small pool of channel names, so creates, destroys, opens, reads,
  * writes, ioctls (real commands with random sizes and arguments, and
- * random command numbers), LINKs with random fds, mmaps and polls collide
- * with each other. A 20 ms interval timer without SA_RESTART interrupts
- * blocking calls, so the signal paths are fuzzed too.
+ * random command numbers), LINKs with random fds, mmaps, polls and RECVs
+ * through io_uring (where liburing is built in; a ring torn down now and
+ * then cancels what it left pended) collide with each other. A 20 ms
+ * interval timer without SA_RESTART interrupts blocking calls, so the
+ * signal paths are fuzzed too.
  *
  * The fuzzer checks what it can check from user space: a read never
  * returns more than asked, INFO never reports more than its size. The
@@ -37,6 +39,9 @@
 #include <sys/wait.h>
 
 #include <linux/relq.h>
+#ifdef RELQ_LIBURING
+#include <liburing.h>
+#endif
 
 #define NAMES		6
 #define FDS		16
@@ -51,6 +56,12 @@ struct fuzz {
 	unsigned char *edge;		/* the last bytes before a PROT_NONE page */
 	unsigned long calls;
 	unsigned long sink;		/* bytes read from mappings */
+#ifdef RELQ_LIBURING
+	struct io_uring ring;
+	bool have_ring;
+	unsigned int inflight;		/* RECVs submitted, not reaped */
+	unsigned long recvs;
+#endif
 };
 
 static const char *const names[NAMES] = {
@@ -355,6 +366,56 @@ static void op_poll(struct fuzz *f)
 	poll(pfd, 1 + below(f, 2), below(f, 3) * 10);
 }
 
+#ifdef RELQ_LIBURING
+#define RING_ENTRIES	32
+
+/*
+ * RECV through io_uring: a random fd, buffer, length and flags word, now
+ * and then a random command number. A completion never reports more
+ * bytes than its RECV asked for. One time in 20 (or when the ring is
+ * full) the ring is torn down with whatever it has pended.
+ */
+static bool op_recv(struct fuzz *f)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct relq_recv *rc;
+	__u64 len;
+
+	if (f->have_ring && (chance(f, 5) || f->inflight >= RING_ENTRIES)) {
+		io_uring_queue_exit(&f->ring);
+		f->have_ring = false;
+	}
+	if (!f->have_ring) {
+		if (io_uring_queue_init(RING_ENTRIES, &f->ring, 0))
+			return true;	/* no io_uring: nothing to fuzz */
+		f->have_ring = true;
+		f->inflight = 0;
+	}
+	sqe = io_uring_get_sqe(&f->ring);
+	if (sqe) {
+		len = rnd_size(f, BUF_SIZE - 64);
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, rnd_fd(f), NULL, 0, 0);
+		sqe->cmd_op = chance(f, 90) ? RELQ_URING_RECV : (__u32)rnd(f);
+		rc = (struct relq_recv *)sqe->cmd;
+		rc->addr = (uintptr_t)rnd_ptr(f, len);
+		rc->len = chance(f, 95) ? len : (__u32)rnd(f);
+		sqe->user_data = rc->len;
+		rc->flags = chance(f, 90) ? 0 : (__u32)rnd(f);
+		if (io_uring_submit(&f->ring) == 1)
+			f->inflight++;
+		f->recvs++;
+	}
+	while (!io_uring_peek_cqe(&f->ring, &cqe)) {
+		if (cqe->res > 0 && (__u64)cqe->res > cqe->user_data)
+			return false;
+		io_uring_cqe_seen(&f->ring, cqe);
+		f->inflight--;
+	}
+	return true;
+}
+#endif
+
 /* One random operation; false when an invariant broke. */
 static bool step(struct fuzz *f)
 {
@@ -384,6 +445,10 @@ static bool step(struct fuzz *f)
 	case 17:
 		op_mmap(f);
 		return true;
+#ifdef RELQ_LIBURING
+	case 18:
+		return op_recv(f);
+#endif
 	default:
 		op_poll(f);
 		return true;
@@ -426,6 +491,11 @@ static int fuzz_proc(__u64 seed, unsigned int seconds)
 			return 1;
 		}
 	}
+#ifdef RELQ_LIBURING
+	if (f.have_ring)
+		io_uring_queue_exit(&f.ring);
+	printf("relq_fuzz: seed %llu: %lu RECVs\n", (unsigned long long)seed, f.recvs);
+#endif
 	printf("relq_fuzz: seed %llu: %lu calls, status-page byte sum %lu\n",
 	       (unsigned long long)seed, f.calls, f.sink);
 	fflush(stdout);	/* the caller leaves with _exit() */
