@@ -30,9 +30,11 @@ static unsigned int race_rounds = 10000;
 module_param(race_rounds, uint, 0444);
 MODULE_PARM_DESC(race_rounds, "Rounds of each cancel-versus-complete race (default 10000)");
 
-static const int relq_owner_a, relq_owner_b;
+static const int relq_owner_a, relq_owner_b, relq_file_1, relq_file_2;
 #define OWNER_A (&relq_owner_a)
 #define OWNER_B (&relq_owner_b)
+#define FILE_1 (&relq_file_1)
+#define FILE_2 (&relq_file_2)
 
 /* T-CSQ-1: FIFO order, and remove-next by owner. */
 static void relq_csq_t_csq_1_fifo_and_owner(struct kunit *test)
@@ -43,7 +45,7 @@ static void relq_csq_t_csq_1_fifo_and_owner(struct kunit *test)
 
 	relq_csq_init(&q);
 	for (i = 0; i < 5; i++) {
-		relq_req_init(&r[i], i & 1 ? OWNER_B : OWNER_A);
+		relq_req_init(&r[i], FILE_1, i & 1 ? OWNER_B : OWNER_A);
 		KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &r[i]), 0);
 	}
 	KUNIT_EXPECT_EQ(test, q.nr, 5);
@@ -70,8 +72,8 @@ static void relq_csq_t_csq_1_cancel(struct kunit *test)
 	struct relq_csq q;
 
 	relq_csq_init(&q);
-	relq_req_init(&a, OWNER_A);
-	relq_req_init(&b, OWNER_A);
+	relq_req_init(&a, FILE_1, OWNER_A);
+	relq_req_init(&b, FILE_1, OWNER_A);
 	/* Never inserted: nothing to cancel. */
 	KUNIT_EXPECT_FALSE(test, relq_csq_cancel(&q, &a));
 	KUNIT_EXPECT_EQ(test, a.state, RELQ_REQ_IDLE);
@@ -93,22 +95,29 @@ static void relq_csq_t_csq_1_cancel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, q.nr, 0);
 }
 
-/* T-CSQ-1: flush-by-owner takes exactly that owner's, oldest first. */
+/*
+ * T-CSQ-1: flush-by-owner takes exactly that owner's requests on that
+ * file, oldest first: not another owner's, not the same owner's on
+ * another file.
+ */
 static void relq_csq_t_csq_1_flush_by_owner(struct kunit *test)
 {
-	struct relq_req r[6], *p;
+	struct relq_req r[6], other, *p;
 	struct relq_csq q;
 	LIST_HEAD(out);
 	int i, seen = 0;
 
 	relq_csq_init(&q);
 	for (i = 0; i < 6; i++) {
-		relq_req_init(&r[i], i % 3 ? OWNER_A : OWNER_B);
+		relq_req_init(&r[i], FILE_1, i % 3 ? OWNER_A : OWNER_B);
 		KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &r[i]), 0);
 	}
-	KUNIT_EXPECT_EQ(test, relq_csq_flush(&q, OWNER_A, &out), 4);
+	relq_req_init(&other, FILE_2, OWNER_A);
+	KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &other), 0);
+	KUNIT_EXPECT_EQ(test, relq_csq_flush(&q, FILE_1, OWNER_A, &out), 4);
 	list_for_each_entry(p, &out, node) {
 		KUNIT_EXPECT_PTR_EQ(test, p->owner, (const void *)OWNER_A);
+		KUNIT_EXPECT_PTR_EQ(test, p->file, (const void *)FILE_1);
 		KUNIT_EXPECT_EQ(test, p->state, RELQ_REQ_CANCELLED);
 		KUNIT_EXPECT_EQ(test, relq_req_reason(p), -ECANCELED);
 		/* r[1], r[2], r[4], r[5], in that order. */
@@ -116,9 +125,10 @@ static void relq_csq_t_csq_1_flush_by_owner(struct kunit *test)
 		seen++;
 	}
 	KUNIT_EXPECT_EQ(test, seen, 4);
-	KUNIT_EXPECT_EQ(test, q.nr, 2);
+	KUNIT_EXPECT_EQ(test, q.nr, 3);
 	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, NULL), &r[0]);
 	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, NULL), &r[3]);
+	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, NULL), &other);
 }
 
 /* T-CSQ-1: close cancels everything pended; then nothing gets in. */
@@ -129,9 +139,9 @@ static void relq_csq_t_csq_1_close(struct kunit *test)
 	LIST_HEAD(out);
 
 	relq_csq_init(&q);
-	relq_req_init(&a, OWNER_A);
-	relq_req_init(&b, OWNER_B);
-	relq_req_init(&c, OWNER_B);
+	relq_req_init(&a, FILE_1, OWNER_A);
+	relq_req_init(&b, FILE_1, OWNER_B);
+	relq_req_init(&c, FILE_1, OWNER_B);
 	KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &a), 0);
 	KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &b), 0);
 	KUNIT_EXPECT_PTR_EQ(test, relq_csq_remove_next(&q, OWNER_B), &b);
@@ -160,8 +170,8 @@ static void relq_csq_t_race_1_interleavings(struct kunit *test)
 	struct relq_csq q;
 
 	relq_csq_init(&q);
-	relq_req_init(&a, OWNER_A);
-	relq_req_init(&b, OWNER_A);
+	relq_req_init(&a, FILE_1, OWNER_A);
+	relq_req_init(&b, FILE_1, OWNER_A);
 	/* Before insert: no effect; the insert then works. */
 	KUNIT_EXPECT_FALSE(test, relq_csq_cancel(&q, &a));
 	KUNIT_ASSERT_EQ(test, relq_csq_insert(&q, &a), 0);
@@ -243,7 +253,7 @@ static void relq_csq_race(struct kunit *test, unsigned int rounds, bool requeue)
 	for (i = 1; i <= rounds; i++) {
 		r = kmalloc(sizeof(*r), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, r);
-		relq_req_init(r, OWNER_A);
+		relq_req_init(r, FILE_1, OWNER_A);
 		KUNIT_ASSERT_EQ(test, relq_csq_insert(&rc->q, r), 0);
 		rc->req = r;
 		atomic_set_release(&rc->go, i);
@@ -375,7 +385,7 @@ static void relq_csq_t_csq_1_three_threads(struct kunit *test)
 	relq_csq_init(&m->q);
 	/* Every request exists before any thread runs: cancels see IDLE. */
 	for (i = 0; i < m->n; i++)
-		relq_req_init(&m->reqs[i], OWNER_A);
+		relq_req_init(&m->reqs[i], FILE_1, OWNER_A);
 	for (id = 0; id < 3; id++) {
 		init_completion(&m->done[id]);
 		args[id] = (struct relq_mixed_arg){ .m = m, .id = id };

@@ -70,6 +70,37 @@ static void relq_recv_close(struct relq_channel *ch)
 }
 
 /**
+ * relq_channel_flush() - cancel one owner's pended RECVs on one file
+ * @ch: the channel
+ * @file: the file being closed
+ * @owner: the closing task's file table (.flush's fl_owner_t)
+ *
+ * Each RECV of @owner pended on @file completes with -ECANCELED, in its
+ * submitter's context; nothing else changes: other owners' RECVs, blocked
+ * reads, writes and DRAINs, the channel and the file itself are left as
+ * they were. This is the cleanup half of close (IRP_MJ_CLEANUP); the
+ * release half frees (relq_file_release()).
+ *
+ * Context: process context (a close); takes the queue's lock.
+ * Return: the number of RECVs cancelled.
+ */
+unsigned int relq_channel_flush(struct relq_channel *ch, struct file *file,
+				fl_owner_t owner)
+{
+	struct relq_req *r, *tmp;
+	LIST_HEAD(flushed);
+	unsigned int n;
+
+	n = relq_csq_flush(&ch->recvq, file, owner, &flushed);
+	list_for_each_entry_safe(r, tmp, &flushed, node) {
+		list_del_init(&r->node);
+		r->notify(r);
+	}
+	trace_relq_flush(ch->id, n);
+	return n;
+}
+
+/**
  * relq_channel_alloc() - allocate a channel and its ring
  * @c: a CREATE argument, checked by relq_validate_create()
  *

@@ -54,12 +54,17 @@ bool relq_csq_empty(const struct relq_csq *q)
 /**
  * relq_req_init() - make a request ready for relq_csq_insert()
  * @r: the request
- * @owner: who pended it (a file): relq_csq_flush() and the owner filter
- *	of relq_csq_remove_next() compare it, nothing dereferences it
+ * @file: the open file it is pended on: relq_csq_flush() compares it
+ * @owner: who pended it (relq: the submitter's file table):
+ *	relq_csq_flush() and the owner filter of relq_csq_remove_next()
+ *	compare it
+ *
+ * Nothing dereferences @file or @owner.
  */
-void relq_req_init(struct relq_req *r, const void *owner)
+void relq_req_init(struct relq_req *r, const void *file, const void *owner)
 {
 	INIT_LIST_HEAD(&r->node);
+	r->file = file;
 	r->owner = owner;
 	r->notify = NULL;
 	r->state = RELQ_REQ_IDLE;
@@ -258,10 +263,11 @@ int relq_csq_requeue(struct relq_csq *q, struct relq_req *r)
 EXPORT_SYMBOL_IF_KUNIT(relq_csq_requeue);
 
 /*
- * Move the pended requests of @owner (all for NULL) to @out, CANCELLED
- * for @reason.
+ * Move the pended requests of @file and @owner (NULL: any) to @out,
+ * CANCELLED for @reason.
  */
 static unsigned int relq_csq_collect_locked(struct relq_csq *q,
+					    const void *file,
 					    const void *owner, int reason,
 					    struct list_head *out)
 	__must_hold(&q->lock)
@@ -271,7 +277,7 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
 
 	lockdep_assert_held(&q->lock);
 	list_for_each_entry_safe(r, tmp, &q->list, node) {
-		if (owner && r->owner != owner)
+		if ((file && r->file != file) || (owner && r->owner != owner))
 			continue;
 		if (!relq_req_move_locked(q, r, RELQ_REQ_CANCELLED))
 			continue;
@@ -284,9 +290,10 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
 }
 
 /**
- * relq_csq_flush() - cancel every pended request of one owner
+ * relq_csq_flush() - cancel every pended request of one owner on one file
  * @q: the queue
- * @owner: the owner
+ * @file: the file the requests were pended on
+ * @owner: their owner
  * @out: an empty list; receives the cancelled requests, oldest first
  *
  * The requests are collected under the lock and completed by the caller
@@ -296,13 +303,13 @@ static unsigned int relq_csq_collect_locked(struct relq_csq *q,
  * Context: any; takes q->lock.
  * Return: the number of requests moved to @out.
  */
-unsigned int relq_csq_flush(struct relq_csq *q, const void *owner,
-			    struct list_head *out)
+unsigned int relq_csq_flush(struct relq_csq *q, const void *file,
+			    const void *owner, struct list_head *out)
 {
 	unsigned int n;
 
 	spin_lock(&q->lock);
-	n = relq_csq_collect_locked(q, owner, -ECANCELED, out);
+	n = relq_csq_collect_locked(q, file, owner, -ECANCELED, out);
 	spin_unlock(&q->lock);
 	return n;
 }
@@ -325,7 +332,7 @@ unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out)
 
 	spin_lock(&q->lock);
 	q->closed = true;
-	n = relq_csq_collect_locked(q, NULL, -ESHUTDOWN, out);
+	n = relq_csq_collect_locked(q, NULL, NULL, -ESHUTDOWN, out);
 	spin_unlock(&q->lock);
 	return n;
 }

@@ -258,6 +258,22 @@ static int relq_file_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Cleanup versus close. .flush runs at every close(2) of an fd on this
+ * file, with the closing task's file table as @id, however many fds and
+ * references remain: it cancels that owner's RECVs on this file and frees
+ * nothing (Windows' IRP_MJ_CLEANUP, though that comes once per file
+ * object, at its last handle). Kernel references (io_uring requests,
+ * LINK) are dropped with fput() and never flush. .release runs once, when
+ * the last reference of any kind goes (IRP_MJ_CLOSE): it drops the
+ * channel reference this open took.
+ */
+static int relq_file_flush(struct file *file, fl_owner_t id)
+{
+	relq_channel_flush(relq_file_channel(file), file, id);
+	return 0;
+}
+
 static int relq_file_release(struct inode *inode, struct file *file)
 {
 	relq_channel_put(relq_file_channel(file));
@@ -268,6 +284,7 @@ static int relq_file_release(struct inode *inode, struct file *file)
 const struct file_operations relq_channel_fops = {
 	.owner		= THIS_MODULE,
 	.open		= relq_file_open,
+	.flush		= relq_file_flush,
 	.release	= relq_file_release,
 	.read_iter	= relq_file_read_iter,
 	.write_iter	= relq_file_write_iter,

@@ -14,7 +14,9 @@
  *   message into the RECV's buffer (or puts the RECV back first in line
  *   if another reader got the message);
  * - io_uring's cancellation (ring or task exit): -ECANCELED;
- * - DESTROY: the channel's queue closes, -ENODEV.
+ * - DESTROY: the channel's queue closes, -ENODEV;
+ * - a close(2) of the file by the RECV's owner (the task's file table
+ *   that submitted it): .flush cancels it, -ECANCELED.
  *
  * Every completion runs in task work or in io_uring's cancel call, with
  * the issue_flags io_uring gave it, and never under the queue lock. A
@@ -88,8 +90,13 @@ static void relq_recv_deliver_tw(struct io_uring_cmd *cmd,
 
 	/* Taken by DESTROY (the queue closed) or by its owner's flush. */
 	ret = relq_req_reason(&rr->req);
+	if (ret == -ESHUTDOWN) {
+		relq_recv_finish(rr, -ENODEV, issue_flags);
+		return;
+	}
 	if (ret) {
-		relq_recv_finish(rr, ret == -ESHUTDOWN ? -ENODEV : ret, issue_flags);
+		trace_relq_cancel(ch->id, false, ret);
+		relq_recv_finish(rr, ret, issue_flags);
 		return;
 	}
 	ret = relq_recv_try(ch, cmd->file, rr->addr, rr->len);
@@ -153,7 +160,8 @@ static int relq_recv_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	rr = kzalloc(sizeof(*rr), GFP_KERNEL_ACCOUNT);
 	if (!rr)
 		return -ENOMEM;
-	relq_req_init(&rr->req, cmd->file);
+	/* The owner a close of this file passes to .flush: our file table. */
+	relq_req_init(&rr->req, cmd->file, current->files);
 	rr->req.notify = relq_recv_notify;
 	rr->cmd = cmd;
 	rr->ch = ch;

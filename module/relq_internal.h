@@ -135,7 +135,10 @@ enum relq_req_state {
 /**
  * struct relq_req - a request in a &struct relq_csq, embedded by its user
  * @node: the queue's list while QUEUED; the caller's list after a flush
- * @owner: who pended it, compared by flush and remove-next, never followed
+ * @file: the open file it was pended on, compared by flush, never followed
+ * @owner: who pended it (the submitter's file table, the fl_owner_t a
+ *	close passes to .flush), compared by flush and remove-next, never
+ *	followed
  * @notify: set by the request's creator; whoever takes the request for it
  *	(a message arrived, the queue closed) calls it, outside the lock
  * @state: &enum relq_req_state; changes only under the queue's lock
@@ -144,6 +147,7 @@ enum relq_req_state {
  */
 struct relq_req {
 	struct list_head node;
+	const void *file;
 	const void *owner;
 	void (*notify)(struct relq_req *r);
 	enum relq_req_state state;
@@ -343,6 +347,8 @@ void relq_registry_counters(unsigned int *channels, u64 *queued);
 extern atomic_long_t relq_nr_waiting;
 extern atomic_long_t relq_nr_pended;
 void relq_channel_recv_kick(struct relq_channel *ch);
+unsigned int relq_channel_flush(struct relq_channel *ch, struct file *file,
+				fl_owner_t owner);
 struct relq_channel *relq_channel_alloc(const struct relq_create *c);
 void relq_channel_free(struct relq_channel *ch);
 void relq_channel_put(struct relq_channel *ch);
@@ -379,15 +385,15 @@ void relq_ring_consume(struct relq_ring *r);
 /* csq.c: the cancel-safe queue of pended requests */
 void relq_csq_init(struct relq_csq *q);
 bool relq_csq_empty(const struct relq_csq *q);
-void relq_req_init(struct relq_req *r, const void *owner);
+void relq_req_init(struct relq_req *r, const void *file, const void *owner);
 int relq_req_reason(const struct relq_req *r);
 int relq_csq_insert(struct relq_csq *q, struct relq_req *r);
 struct relq_req *relq_csq_remove_next(struct relq_csq *q, const void *owner);
 bool relq_csq_cancel(struct relq_csq *q, struct relq_req *r);
 void relq_csq_complete(struct relq_csq *q, struct relq_req *r);
 int relq_csq_requeue(struct relq_csq *q, struct relq_req *r);
-unsigned int relq_csq_flush(struct relq_csq *q, const void *owner,
-			    struct list_head *out);
+unsigned int relq_csq_flush(struct relq_csq *q, const void *file,
+			    const void *owner, struct list_head *out);
 unsigned int relq_csq_close(struct relq_csq *q, struct list_head *out);
 
 /* debugfs.c */

@@ -2,8 +2,9 @@
 /*
  * relq's tracepoints, the counterpart of Driver Verifier's IRP logging:
  * one relq_enqueue per message sent, one relq_dequeue per message
- * received, and one relq_complete or relq_cancel per read or write
- * request. Enable them with tracefs: events/relq/enable.
+ * received, one relq_complete or relq_cancel per read or write
+ * request, and one relq_flush per close(2) of a channel file. Enable them
+ * with tracefs: events/relq/enable.
  *
  * A trace header is read more than once (define_trace.h includes it again
  * with CREATE_TRACE_POINTS), so it cannot live in relq_internal.h.
@@ -72,6 +73,25 @@ DEFINE_EVENT(relq_request, relq_complete,
 DEFINE_EVENT(relq_request, relq_cancel,
 	TP_PROTO(u32 id, bool write, long ret),
 	TP_ARGS(id, write, ret)
+);
+
+/*
+ * A close(2) of a channel file ran .flush: @cancelled RECVs of the
+ * closing owner were cancelled. Kernel-held references (io_uring's,
+ * LINK's) are dropped without a flush, so they never emit it.
+ */
+TRACE_EVENT(relq_flush,
+	TP_PROTO(u32 id, unsigned int cancelled),
+	TP_ARGS(id, cancelled),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__field(unsigned int, cancelled)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__entry->cancelled = cancelled;
+	),
+	TP_printk("channel=%u cancelled=%u", __entry->id, __entry->cancelled)
 );
 
 #endif /* _RELQ_TRACE_H */

@@ -21,7 +21,7 @@ sections and the test IDs each one defines). One TAP line per rule:
              the page names no ID the specification lacks
   functions  every ``file:function`` reference names an existing file
              that defines that function (or struct, variable or macro)
-  tests      every test name cited exists: a TEST*() in selftests/relq/*.c,
+  tests      every test name cited exists: a TEST*() in selftests/relq/*.[ch],
              a KUNIT_CASE*() in kunit/*.c, or a TAP step name in the
              scripts of selftests/relq/ and scripts/ (a name ending in "*"
              stands for the steps a script names per target or tree)
@@ -114,7 +114,7 @@ def parse_snapshot(text):
 def test_names(top):
     """(names, template prefixes) of every test and TAP step in the tree."""
     names, templates = set(), set()
-    for path in glob.glob(os.path.join(top, "selftests/relq/*.c")):
+    for path in glob.glob(os.path.join(top, "selftests/relq/*.[ch]")):
         text = open(path).read()
         for m in re.finditer(r"^\s*(TEST\w*)\(([^)]*)\)", text, re.M):
             args = [a.strip() for a in m.group(2).split(",")]

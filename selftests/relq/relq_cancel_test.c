@@ -471,4 +471,6 @@ TEST_F(channel, t_can_7_aio_read)
 	syscall(__NR_io_destroy, ctx);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

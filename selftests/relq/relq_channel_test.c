@@ -591,4 +591,6 @@ TEST_F(channel, t_cpl_3_exact_counts)
 	close(nb);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

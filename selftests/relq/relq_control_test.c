@@ -1310,4 +1310,6 @@ TEST_F(control, t_devobj_3_unused_minor_enxio)
 		TH_LOG("destroyed channel's minor %u", dmin);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

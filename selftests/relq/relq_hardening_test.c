@@ -954,4 +954,6 @@ TEST_F_TIMEOUT(hard, link_unlink_wait_interruptible, 120)
 	relq_uffd_fini(&u);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

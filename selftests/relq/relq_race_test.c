@@ -311,4 +311,6 @@ TEST_F_TIMEOUT(race, t_race_3_signal_while_active, 120)
 	close(nb);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

@@ -192,67 +192,6 @@ static int relq_sec_open_err(const char *path, int flags)
 	return 0;
 }
 
-/* Send @fd over the AF_UNIX socket @sock; 0 or an errno. */
-static int relq_sec_send_fd(int sock, int fd)
-{
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	char byte = 'F';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c;
-
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
-		return errno ? errno : EIO;
-	return 0;
-}
-
-/* Receive one fd from @sock; the fd, or -1 with errno set. */
-static int relq_sec_recv_fd(int sock)
-{
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c;
-	int fd;
-
-	memset(&u, 0, sizeof(u));
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1) {
-		errno = errno ? errno : EPIPE;
-		return -1;
-	}
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int))) {
-		errno = EPROTO;
-		return -1;
-	}
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 /* World-writable files found by the nftw() walks of T-SEC-1 and T-SEC-8. */
 static int relq_sec_walked, relq_sec_oplusw, relq_sec_not0400;
 
@@ -483,7 +422,7 @@ static void relq_sec_open_and_send(void *arg, int *r)
 
 	r[1] = fd < 0 ? errno : 0;
 	if (fd >= 0)
-		r[2] = relq_sec_send_fd(p->sock, fd);
+		r[2] = relq_send_fd(p->sock, fd);
 }
 
 /*
@@ -497,7 +436,7 @@ static void relq_sec_recv_and_create(void *arg, int *r)
 	int fd;
 
 	r[1] = relq_sec_open_err(RELQ_CONTROL_PATH, O_RDWR);
-	fd = relq_sec_recv_fd(p->sock);
+	fd = relq_recv_fd(p->sock);
 	if (fd < 0) {
 		r[2] = errno;
 		return;
@@ -530,7 +469,7 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	pass.sock = sv[1];
 	status = relq_sec_as(RELQ_SEC_NOBODY, relq_sec_open_and_send, &pass, r);
 	close(sv[1]);
-	fd = relq_sec_recv_fd(sv[0]);
+	fd = relq_recv_fd(sv[0]);
 	err = fd < 0 ? errno : 0;
 	close(sv[0]);
 	EXPECT_EQ(0, status) TH_LOG("child: %s", strerror(status));
@@ -555,7 +494,7 @@ TEST_F(sec, t_sec_5_confused_deputy)
 	ASSERT_LE(0, rootfd);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	/* The fd waits in the socket until the child takes it. */
-	err = relq_sec_send_fd(sv[0], rootfd);
+	err = relq_send_fd(sv[0], rootfd);
 	close(sv[0]);
 	close(rootfd);
 	EXPECT_EQ(0, err) TH_LOG("sending the fd: %s", strerror(err));
@@ -1309,5 +1248,7 @@ TEST_F_TIMEOUT(sec, t_obj_2_open_close_cycles, 300)
 	EXPECT_EQ(before.live_channels, after.live_channels);
 	EXPECT_EQ(before.queued_messages, after.queued_messages);
 }
+
+#include "relq_last_test.h"
 
 TEST_HARNESS_MAIN

@@ -316,4 +316,6 @@ TEST_F(state, t_state_2_destroy_wakes_all)
 	self->fd = -1;
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

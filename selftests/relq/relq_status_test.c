@@ -383,4 +383,6 @@ TEST_F(channel, t_map_3_wronly_and_control)
 	close(wo);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

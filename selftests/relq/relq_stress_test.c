@@ -381,4 +381,6 @@ TEST_F_TIMEOUT(stress, t_mp_2_churn_and_link, 600)
 	relq_sx_run(_metadata, self->sx, false, false);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

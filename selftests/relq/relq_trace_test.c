@@ -161,4 +161,6 @@ TEST_F(trace, t_dv_7_trace_events_per_message_and_request)
 	close(fd);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

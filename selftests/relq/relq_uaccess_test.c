@@ -239,4 +239,6 @@ TEST_F(channel, t_buf_5_no_stale_bytes)
 	munmap(page, pg);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

@@ -6,8 +6,9 @@
  * with reads pending leaves no waiting task and no reference. RECV
  * (RELQ_URING_RECV, 6.7 and later): validation, delivery across
  * processes and into a buffer that went away, random interleavings of
- * messages, cancels and DESTROY, exit with RECVs pended, and
- * EOPNOTSUPP where the kernel has no cancelable commands.
+ * messages, cancels and DESTROY, exit with RECVs pended, close(2) of the
+ * file by one owner (.flush), and EOPNOTSUPP where the kernel has no
+ * cancelable commands.
  *
  * Each test gets a fresh channel (relq_channel.h's fixture). Run as root
  * with relq.ko loaded; without io_uring in the kernel the tests SKIP.
@@ -378,11 +379,10 @@ TEST_F_TIMEOUT(channel, t_uptr_8_recv_across_processes, 60)
 	munmap(r, 4 * sizeof(int));
 }
 
-/* relq_cancel events with ret=-125 (ECANCELED) on channel @id so far. */
-static int relq_cancelled_recvs(__u32 id)
+/* Lines of the trace buffer that contain @needle. */
+static int relq_trace_count(const char *needle)
 {
 	static char buf[1 << 20];
-	char needle[96];
 	size_t len = 0;
 	const char *p;
 	ssize_t n;
@@ -396,10 +396,18 @@ static int relq_cancelled_recvs(__u32 id)
 		len += n;
 	close(fd);
 	buf[len] = '\0';
-	snprintf(needle, sizeof(needle), " relq_cancel: channel=%u op=read ret=-125", id);
 	for (p = buf; (p = strstr(p, needle)); p++)
 		count++;
 	return count;
+}
+
+/* relq_cancel events with ret=-125 (ECANCELED) on channel @id so far. */
+static int relq_cancelled_recvs(__u32 id)
+{
+	char needle[96];
+
+	snprintf(needle, sizeof(needle), " relq_cancel: channel=%u op=read ret=-125", id);
+	return relq_trace_count(needle);
 }
 
 /*
@@ -439,8 +447,9 @@ TEST_F_TIMEOUT(channel, t_csq_3_recv_exit_and_teardown, 60)
 	while (relq_pended_requests() != 4 && relq_now_ms() < end)
 		usleep(5000);
 	EXPECT_EQ(4, relq_pended_requests());
-	close(fd);
+	/* The ring goes first: a close would flush them (T-CLN-2). */
 	io_uring_queue_exit(&ring);
+	close(fd);
 	end = relq_now_ms() + 5000;
 	while ((relq_pended_requests() || relq_open_files() != open0) &&
 	       relq_now_ms() < end)
@@ -564,5 +573,167 @@ TEST_F_TIMEOUT(channel, t_csq_2_recv_random_interleavings, 300)
 	io_uring_queue_exit(&ring);
 	EXPECT_EQ(0, relq_pended_requests());
 }
+
+/* Wait (at most 5 s) until @n RECVs are pended in relq; whether they are. */
+static bool relq_pended_reach(long long n)
+{
+	long long end = relq_now_ms() + 5000;
+
+	while (relq_pended_requests() != n && relq_now_ms() < end)
+		usleep(5000);
+	return relq_pended_requests() == n;
+}
+
+/* relq_flush events of channel @id reporting @cancelled RECVs, so far. */
+static int relq_flushes(__u32 id, int cancelled)
+{
+	char needle[96];
+
+	snprintf(needle, sizeof(needle), " relq_flush: channel=%u cancelled=%d\n", id,
+		 cancelled);
+	return relq_trace_count(needle);
+}
+
+/*
+ * T-CLN-2 (close of one of two handles: Windows sends no IRP_MJ_CLEANUP
+ * until the last handle of the file object closes; Linux runs .flush at
+ * every close, and relq's flush is per owner): fd2 = dup(fd), three RECVs
+ * pended on fd, close(fd) returns 0 and the three complete with
+ * -ECANCELED, though fd2 still holds the file; read, write, INFO and poll
+ * on fd2 keep working. The close emits one relq_flush event; io_uring's
+ * own reference to the file, dropped when a later RECV completes, emits
+ * none (kernel references never flush).
+ */
+TEST_F_TIMEOUT(channel, t_cln_2_dup_close_flushes_owner, 60)
+{
+	struct relq_info info = { .size = sizeof(info) };
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	char bufs[3][32], buf[32];
+	const char *why;
+	bool traced;
+	int i, err, fd2;
+
+	err = relq_recv_ring(&ring, self->fd, &why);
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, err);
+	if (relq_pended_requests() < 0)
+		SKIP(return, "relq's debugfs counters are unreadable");
+	traced = !relq_tracefs_write("trace", "") &&
+		 !relq_tracefs_write("tracing_on", "1") &&
+		 !relq_tracefs_write("events/relq/relq_flush/enable", "1");
+	fd2 = dup(self->fd);
+	ASSERT_LE(0, fd2);
+	for (i = 0; i < 3; i++)
+		relq_prep_recv(io_uring_get_sqe(&ring), self->fd, bufs[i], 32, 0, i);
+	ASSERT_EQ(3, io_uring_submit(&ring));
+	ASSERT_TRUE(relq_pended_reach(3));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = fd2;
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, relq_uring_wait(&ring, &cqe)) TH_LOG("CQE %d never came", i);
+		EXPECT_EQ(-ECANCELED, cqe->res) TH_LOG("RECV %llu", cqe->user_data);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	EXPECT_EQ(0, relq_pended_requests());
+	ASSERT_EQ(5, write(fd2, "after", 5));
+	EXPECT_EQ(POLLIN | POLLOUT, relq_poll_mask(fd2));
+	ASSERT_EQ(0, relq_info(fd2, &info));
+	EXPECT_EQ(1, info.depth);
+	ASSERT_EQ(5, read(fd2, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	/* A RECV on fd2 completes; io_uring then drops its file reference. */
+	ASSERT_EQ(3, write(fd2, "end", 3));
+	EXPECT_EQ(3, relq_recv_sync(&ring, fd2, buf, sizeof(buf), 0));
+	io_uring_queue_exit(&ring);
+	if (!traced)
+		SKIP(return, "no tracefs: the flushes cannot be counted");
+	EXPECT_EQ(1, relq_flushes(self->id, 3));
+	EXPECT_EQ(0, relq_flushes(self->id, 0));
+	relq_tracefs_write("events/relq/relq_flush/enable", "0");
+}
+
+/*
+ * T-CLN-1 (two processes, one file: each close flushes only its owner's
+ * requests): a process and its fork child each pend two RECVs on the same
+ * file through their own rings; the child closes its fd: its two RECVs
+ * complete with -ECANCELED, the parent's stay pended and receive the next
+ * two messages; nothing is lost.
+ */
+TEST_F_TIMEOUT(channel, t_cln_1_fork_child_close_flushes_its_own, 60)
+{
+	int *r = relq_shared_ints(4), go[2], done[2], status, i, err;
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	char bufs[2][32], b;
+	const char *why;
+	pid_t pid;
+
+	ASSERT_TRUE(!!r);
+	err = relq_recv_ring(&ring, self->fd, &why);
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, err);
+	if (relq_pended_requests() < 0)
+		SKIP(return, "relq's debugfs counters are unreadable");
+	for (i = 0; i < 2; i++)
+		relq_prep_recv(io_uring_get_sqe(&ring), self->fd, bufs[i], 32, 0, i);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_TRUE(relq_pended_reach(2));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(done, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct io_uring cring;
+		char cb[2][32];
+
+		if (io_uring_queue_init(RELQ_URING_ENTRIES, &cring, 0))
+			_exit(1);
+		for (i = 0; i < 2; i++)
+			relq_prep_recv(io_uring_get_sqe(&cring), self->fd, cb[i], 32, 0, i);
+		if (io_uring_submit(&cring) != 2)
+			_exit(2);
+		if (write(done[1], "p", 1) != 1 || read(go[0], &b, 1) != 1)
+			_exit(3);
+		if (close(self->fd))
+			_exit(4);
+		for (i = 0; i < 2; i++) {
+			if (relq_uring_wait(&cring, &cqe))
+				_exit(5);
+			r[i] = cqe->res;
+			io_uring_cqe_seen(&cring, cqe);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(done[0], &b, 1));
+	EXPECT_TRUE(relq_pended_reach(4));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	status = relq_wait_child(pid);
+	ASSERT_EQ(0, status) TH_LOG("child step %d failed", status);
+	EXPECT_EQ(-ECANCELED, r[0]);
+	EXPECT_EQ(-ECANCELED, r[1]);
+	/* The parent's two are still pended, and get the next messages. */
+	EXPECT_EQ(2, relq_pended_requests());
+	ASSERT_EQ(2, write(self->fd, "m1", 2));
+	ASSERT_EQ(2, write(self->fd, "m2", 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, relq_uring_wait(&ring, &cqe));
+		EXPECT_EQ(2, cqe->res);
+		EXPECT_EQ(0, memcmp(bufs[cqe->user_data], cqe->user_data ? "m2" : "m1", 2));
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	EXPECT_EQ(0, relq_fionread(self->fd));
+	EXPECT_EQ(0, relq_pended_requests());
+	io_uring_queue_exit(&ring);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+	munmap(r, 4 * sizeof(int));
+}
+
+#include "relq_last_test.h"
 
 TEST_HARNESS_MAIN

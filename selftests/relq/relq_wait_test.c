@@ -315,4 +315,6 @@ TEST_F_TIMEOUT(channel, t_devobj_5_destroyed_channel_enodev, 60)
 	munmap(page, pg);
 }
 
+#include "relq_last_test.h"
+
 TEST_HARNESS_MAIN

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * T-CLN-5: the last test of every relq kselftest program. Once the
+ * program's tests, and every process and thread they started, have
+ * exited, nothing is left behind in relq: no task waits in it, no RECV is
+ * pended, no channel file is open, no channel lives. Asynchronous
+ * teardown (io_uring's ring exit) gets 10 s.
+ *
+ * Include it after every other test of the program, just before
+ * TEST_HARNESS_MAIN: the harness runs fixtures in the order they were
+ * defined, so this fixture's one test runs last.
+ */
+#ifndef RELQ_LAST_TEST_H
+#define RELQ_LAST_TEST_H
+
+FIXTURE(after_all) {
+	int unused;
+};
+
+FIXTURE_SETUP(after_all)
+{
+}
+
+FIXTURE_TEARDOWN(after_all)
+{
+}
+
+TEST_F(after_all, t_cln_5_nothing_left_behind)
+{
+	long long end = relq_now_ms() + 10000;
+	struct relq_counters c;
+	int err;
+
+	if (geteuid())
+		SKIP(return, "relq's debugfs counters need root");
+	err = relq_counters_read(&c);
+	if (err == ENOENT)
+		SKIP(return, "%s: %s", RELQ_COUNTERS_PATH, strerror(err));
+	ASSERT_EQ(0, err);
+	while ((c.waiting_tasks || c.pended_requests || c.open_files ||
+		c.live_channels) && relq_now_ms() < end) {
+		usleep(10000);
+		ASSERT_EQ(0, relq_counters_read(&c));
+	}
+	EXPECT_EQ(0, c.waiting_tasks);
+	EXPECT_EQ(0, c.pended_requests);
+	EXPECT_EQ(0, c.open_files);
+	EXPECT_EQ(0, c.live_channels);
+}
+
+#endif /* RELQ_LAST_TEST_H */
