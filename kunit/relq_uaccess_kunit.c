@@ -98,7 +98,7 @@ static void relq_uaccess_t_buf_8_info_fetch(struct kunit *test)
 {
 	struct relq_uaccess_ctx *ctx = test->priv;
 	struct relq_info __user *u = (struct relq_info __user *)ctx->umem;
-	u8 big[RELQ_INFO_SIZE_VER1 + 16] = {};
+	u8 big[sizeof(struct relq_info) + 16] = {};
 	struct relq_info info = {}, back;
 	size_t edge = PAGE_SIZE - sizeof(info) + 1;
 	u32 seen;

@@ -590,21 +590,103 @@ ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
 	return relq_trace_request(ch, false, relq_channel_do_read(ch, iocb, to));
 }
 
+/* The file @ch forwards to, with a reference of the caller's own, or NULL. */
+static struct file *relq_channel_get_lower(struct relq_channel *ch)
+{
+	struct file *lower;
+
+	spin_lock(&ch->lock);
+	lower = ch->lower_file;
+	if (lower)
+		get_file(lower);
+	spin_unlock(&ch->lock);
+	return lower;
+}
+
+/**
+ * relq_channel_forward() - pass one message on to the lower channel
+ * @ch: the upper (linked) channel
+ * @lower: the file LINK holds, pinned by the caller for the call
+ * @iocb: the caller's request: only its non-blocking intent is carried
+ * @from: the message
+ *
+ * A write on a linked channel is a pass-through (the IRP a filter driver
+ * sends down with IoCallDriver()): it goes to the lower channel through
+ * the VFS, vfs_iocb_iter_write() on the held file with a kiocb of its
+ * own, as a write(2) on that file would, and the upper keeps no copy. No
+ * relq lock is held across the call, so a full lower blocks this writer
+ * only, interruptibly, and UNLINK or DESTROY may run meanwhile (@lower
+ * stays pinned). A lower that is itself linked forwards again, at most
+ * %RELQ_MAX_STACK_DEPTH deep.
+ *
+ * Context: process context; may sleep (interruptibly).
+ * Return: the message's length once the lower channel queued it; 0 for
+ * an empty message; -EMSGSIZE above either channel's max_msg; -EPIPE if
+ * the lower channel is gone; its -EAGAIN, -EFAULT or -ERESTARTSYS. On
+ * failure nothing is queued anywhere and @from is as the caller gave it.
+ */
+ssize_t relq_channel_forward(struct relq_channel *ch, struct file *lower,
+			     const struct kiocb *iocb, struct iov_iter *from)
+{
+	struct relq_channel *lo = lower->private_data;
+	size_t count = iov_iter_count(from);
+	struct kiocb kiocb;
+	ssize_t ret;
+
+	if (relq_channel_dead(ch))
+		return -ENODEV;
+	if (!count)
+		return 0;
+	if (count > ch->max_msg)
+		return -EMSGSIZE;
+	init_sync_kiocb(&kiocb, lower);
+	if (relq_nonblock(iocb))
+		kiocb.ki_flags |= IOCB_NOWAIT;
+	ret = vfs_iocb_iter_write(lower, &kiocb, from);
+	if (ret < 0) {
+		/* Nothing went anywhere: the caller gets its bytes back. */
+		iov_iter_revert(from, count - iov_iter_count(from));
+		/* The lower channel was destroyed: a broken link, as a pipe's. */
+		if (ret == -ENODEV)
+			ret = -EPIPE;
+	} else if (ret > 0) {
+		scoped_guard(spinlock, &ch->lock) {
+			ch->sent++;
+			ch->forwarded++;
+			relq_status_update(ch);
+		}
+	}
+	trace_relq_forward(ch->id, relq_is_channel_file(lower) ? lo->id : 0, ret);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_forward);
+
 /**
  * relq_channel_write() - send @from as one message
  * @ch: the channel
  * @iocb: the request; IOCB_NOWAIT and O_NONBLOCK make it non-blocking
  * @from: the message
  *
+ * A linked channel forwards the message (relq_channel_forward()) and
+ * queues nothing itself.
+ *
  * Context: process context; may sleep (interruptibly).
  * Return: the message's length, once queued; 0 for an empty message
  * (nothing is queued); -EMSGSIZE above max_msg; -EFAULT (nothing is
- * queued); -EAGAIN; -ENODEV; -ERESTARTSYS.
+ * queued); -EAGAIN; -ENODEV; -EPIPE (linked, and the lower channel is
+ * gone); -ERESTARTSYS.
  */
 ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
 			   struct iov_iter *from)
 {
-	return relq_trace_request(ch, true, relq_channel_do_write(ch, iocb, from));
+	struct file *lower = relq_channel_get_lower(ch);
+	ssize_t ret;
+
+	if (!lower)
+		return relq_trace_request(ch, true, relq_channel_do_write(ch, iocb, from));
+	ret = relq_channel_forward(ch, lower, iocb, from);
+	fput(lower);
+	return relq_trace_request(ch, true, ret);
 }
 
 /**
@@ -695,6 +777,14 @@ void relq_channel_info(struct relq_channel *ch, struct relq_info *info)
 		info->sent = ch->sent;
 		info->received = ch->received;
 		info->next_size = ch->ring.depth ? relq_ring_peek_len(&ch->ring) : 0;
+		info->forwarded = ch->forwarded;
+		/* LINK's reference keeps the lower file and its channel. */
+		if (ch->lower_file) {
+			const struct relq_channel *lo = ch->lower_file->private_data;
+
+			info->link_flags = RELQ_INFO_LINKED;
+			info->lower_id = lo->id;
+		}
 	}
 }
 

@@ -421,7 +421,9 @@ static int relq_channel_link_locked(struct relq_channel *upper,
 	if (1 + below + relq_height_above_locked(upper, RELQ_MAX_STACK_DEPTH) >
 	    RELQ_MAX_STACK_DEPTH)
 		return -EMLINK;
-	upper->lower_file = lower_file;
+	/* From the next write on, the upper forwards (relq_channel_write()). */
+	scoped_guard(spinlock, &upper->lock)
+		upper->lower_file = lower_file;
 	return 0;
 }
 
@@ -466,11 +468,14 @@ int relq_channel_unlink(struct relq_channel *upper)
 
 	if (mutex_lock_interruptible(&relq_registry_lock))
 		return -ERESTARTSYS;
-	lower_file = upper->lower_file;
-	upper->lower_file = NULL;
+	scoped_guard(spinlock, &upper->lock) {
+		lower_file = upper->lower_file;
+		upper->lower_file = NULL;
+	}
 	mutex_unlock(&relq_registry_lock);
 	if (!lower_file)
 		return -ENOENT;
+	/* A write forwarding through it meanwhile holds its own reference. */
 	fput(lower_file);
 	return 0;
 }
@@ -481,9 +486,12 @@ static void relq_channel_kill_locked(struct relq_channel *ch)
 {
 	lockdep_assert_held(&relq_registry_lock);
 	if (ch->lower_file) {
+		struct file *lower_file = ch->lower_file;
+
+		scoped_guard(spinlock, &ch->lock)
+			ch->lower_file = NULL;
 		/* The final put is deferred (task work), never run under us. */
-		fput(ch->lower_file);
-		ch->lower_file = NULL;
+		fput(lower_file);
 	}
 	relq_channel_unreserve_locked(ch);
 	relq_channel_set_state(ch, RELQ_DYING);

@@ -182,8 +182,9 @@ struct relq_csq {
  * @gid: node group
  * @explicit_access: CREATE gave an owner, group or mode (udev keeps them)
  * @node: entry in relq_channel_list, protected by relq_registry_lock
- * @lower_file: the lower channel's file after LINK (relq's own reference),
- *	protected by relq_registry_lock
+ * @lower_file: the lower channel's file after LINK (relq's own reference):
+ *	written under relq_registry_lock and @lock, read under either; a
+ *	writer forwarding through it takes a reference of its own under @lock
  * @dev: the channel's device; its release frees the channel
  * @cdev: the channel's char device
  * @rlock: serialises readers, so messages leave in order; protects the
@@ -191,12 +192,14 @@ struct relq_csq {
  * @wlock: serialises writers, so messages enter in order; protects the
  *	ring's tail side (the free space being filled)
  * @lock: protects @state, @drainer, @ring's indices and counters, @sent,
- *	@received and the status page
+ *	@received, @forwarded, @lower_file (with relq_registry_lock) and the
+ *	status page
  * @state: see &enum relq_state
  * @drainer: a DRAIN caller is waiting; a second one gets -EBUSY
  * @ring: the message queue
  * @sent: messages accepted
  * @received: messages delivered
+ * @forwarded: messages passed on to the lower channel (also in @sent)
  * @status: the read-only status page shared with user space, allocated
  *	at the first mmap(); set once under @lock, NULL until then
  * @status_seq: the status page's sequence count, kept here so relq never
@@ -228,6 +231,7 @@ struct relq_channel {
 	struct relq_ring ring;
 	u64 sent;
 	u64 received;
+	u64 forwarded;
 	struct page *status;
 	u32 status_seq;
 	wait_queue_head_t rwait;
@@ -360,6 +364,8 @@ void relq_channel_policy(const struct relq_channel *ch, kuid_t *uid,
 int relq_channel_may_open(const struct relq_channel *ch, fmode_t fmode);
 ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
 			  struct iov_iter *to);
+ssize_t relq_channel_forward(struct relq_channel *ch, struct file *lower,
+			     const struct kiocb *iocb, struct iov_iter *from);
 ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
 			   struct iov_iter *from);
 __poll_t relq_channel_poll_mask(struct relq_channel *ch);

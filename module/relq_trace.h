@@ -3,7 +3,8 @@
  * relq's tracepoints, the counterpart of Driver Verifier's IRP logging:
  * one relq_enqueue per message sent, one relq_dequeue per message
  * received, one relq_complete or relq_cancel per read or write
- * request, and one relq_flush per close(2) of a channel file. Enable them
+ * request, one relq_forward per message a linked channel passed on, and
+ * one relq_flush per close(2) of a channel file. Enable them
  * with tracefs: events/relq/enable.
  *
  * A trace header is read more than once (define_trace.h includes it again
@@ -73,6 +74,28 @@ DEFINE_EVENT(relq_request, relq_complete,
 DEFINE_EVENT(relq_request, relq_cancel,
 	TP_PROTO(u32 id, bool write, long ret),
 	TP_ARGS(id, write, ret)
+);
+
+/*
+ * A linked channel passed a message on to channel @lower: @ret is the
+ * lower write's result (the length, or an errno; -EPIPE for a lower that
+ * is gone).
+ */
+TRACE_EVENT(relq_forward,
+	TP_PROTO(u32 id, u32 lower, long ret),
+	TP_ARGS(id, lower, ret),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__field(u32, lower)
+		__field(long, ret)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__entry->lower = lower;
+		__entry->ret = ret;
+	),
+	TP_printk("channel=%u lower=%u ret=%ld", __entry->id, __entry->lower,
+		  __entry->ret)
 );
 
 /*

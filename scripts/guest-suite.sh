@@ -112,9 +112,17 @@ run_collection() {
 	done
 	[ ${#sel[@]} -gt 0 ] || return 0
 	echo "relq suite: run_kselftest.sh ${sel[*]}"
+	local t0 prev end
+	t0=$(date +%s.%N)
 	"$base/run_kselftest.sh" -p "${sel[@]}" > "$out/runner$sfx.tap" 2>&1
+	prev=$t0
 	for ((i = 1; i < ${#sel[@]}; i += 2)); do
 		name=${sel[i]#relq:}
+		# The runner writes each program's log as it runs, in order: its
+		# modification time is when the program ended.
+		end=$(stat -c %.3Y "/tmp/$name" 2>/dev/null || echo "$prev")
+		echo "relq suite: $name$sfx took $(awk -v a="$end" -v b="$prev" 'BEGIN { printf "%.1f", a - b }') s"
+		prev=$end
 		# The per-test log is the program's output with "# " before
 		# each line, after the runner's own "# timeout" line.
 		grep -v '^# \(timeout set to\|overriding timeout to\) ' "/tmp/$name" |

@@ -21,6 +21,10 @@ Prints one TAP line per rule:
       its first statement, and nothing in the unit completes an io_uring
       command, copies user memory or calls into the VFS (its callers do
       that after the lock is dropped)
+  t_fwd_6_forward_through_vfs         no direct ->read(), ->write(),
+      ->read_iter() or ->write_iter() call, no memcpy() or struct
+      assignment of a struct kiocb or struct iov_iter, and forwarding goes
+      through vfs_iocb_iter_write()
 """
 import glob
 import os
@@ -120,6 +124,32 @@ def rule_csq(problems):
             problems.append("csq.c:%d: %s" % (n, line.strip()))
 
 
+def rule_forward(problems):
+    call = re.compile(r"->\s*(read|write|read_iter|write_iter)\s*\(")
+    copy = re.compile(r"\bmem(?:cpy|move)\([^;]*\b(?:kiocb|iocb|iov_iter|iter)\b")
+    decl = re.compile(r"\bstruct\s+(?:kiocb|iov_iter)\s+(\w+)\s*[;=,]")
+    deref = re.compile(r"=\s*\*\s*\(?\s*\w*(?:iocb|iter)\w*\b")
+    for path in SRC:
+        text = open(path).read()
+        name = os.path.basename(path)
+        objs = set(decl.findall(text))
+        for n, line in enumerate(text.splitlines(), 1):
+            code = line.split("/*")[0].split("//")[0]
+            if line.lstrip().startswith("*"):
+                continue
+            if call.search(code):
+                problems.append("%s:%d: direct file-operation call: %s" % (name, n, line.strip()))
+            if copy.search(code) or deref.search(code):
+                problems.append("%s:%d: copies a kiocb or iov_iter: %s" % (name, n, line.strip()))
+            for o in objs:
+                m = re.search(r"(?<![.>\w])%s\s*=\s*(\w+)\s*;" % re.escape(o), code)
+                if m and m.group(1) in objs:
+                    problems.append("%s:%d: assigns a kiocb or iov_iter: %s" % (name, n, line.strip()))
+    chan = os.path.join(TOP, "module", "channel.c")
+    if "vfs_iocb_iter_write(" not in open(chan).read():
+        problems.append("channel.c: forwarding does not use vfs_iocb_iter_write()")
+
+
 def main():
     rc = 0
     for i, (name, rule) in enumerate([
@@ -127,7 +157,8 @@ def main():
             ("t_state_4_no_bug_and_listed_warns", rule_warns),
             ("t_can_8_no_unbounded_waits", rule_waits),
             ("t_err_4_code_integrity", rule_integrity),
-            ("t_ptc_2_queue_lock_sections", rule_csq)], 1):
+            ("t_ptc_2_queue_lock_sections", rule_csq),
+            ("t_fwd_6_forward_through_vfs", rule_forward)], 1):
         problems = []
         rule(problems)
         for p in problems:
@@ -139,5 +170,5 @@ def main():
 
 if __name__ == "__main__":
     print("TAP version 13")
-    print("1..5")
+    print("1..6")
     sys.exit(main())

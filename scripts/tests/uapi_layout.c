@@ -41,7 +41,7 @@ RELQ_AT(relq_list, count, 12);
 RELQ_AT(relq_list, flags, 16);
 RELQ_AT(relq_list, reserved, 20);
 
-RELQ_SIZE(relq_info, RELQ_INFO_SIZE_VER1);
+RELQ_SIZE(relq_info, RELQ_INFO_SIZE_VER2);
 RELQ_AT(relq_info, size, 0);
 RELQ_AT(relq_info, flags, 4);
 RELQ_AT(relq_info, id, 8);
@@ -55,6 +55,9 @@ RELQ_AT(relq_info, received, 48);
 RELQ_AT(relq_info, next_size, RELQ_INFO_SIZE_VER0);
 RELQ_AT(relq_info, mode, 60);
 RELQ_AT(relq_info, name, 64);
+RELQ_AT(relq_info, link_flags, RELQ_INFO_SIZE_VER1);
+RELQ_AT(relq_info, lower_id, 100);
+RELQ_AT(relq_info, forwarded, 104);
 
 RELQ_SIZE(relq_status, 40);
 RELQ_AT(relq_status, seq, 0);

@@ -56,7 +56,7 @@ TEST_F(channel, t_buf_2_info_sizes)
 	info->size = RELQ_INFO_SIZE_VER0;
 	info->flags = 0;
 	ASSERT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
-	EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 	EXPECT_EQ(0, info->flags);
 	EXPECT_EQ(self->id, info->id);
 	EXPECT_EQ(RELQ_STATE_LIVE, info->state);
@@ -75,7 +75,7 @@ TEST_F(channel, t_buf_2_info_sizes)
 	info->size = RELQ_INFO_SIZE_VER1;
 	info->flags = 0;
 	ASSERT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
-	EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 	EXPECT_EQ(20, info->next_size);
 	EXPECT_EQ(0600, info->mode);
 	EXPECT_EQ(0, strncmp(self->name, info->name, RELQ_NAME_LEN));
@@ -83,48 +83,61 @@ TEST_F(channel, t_buf_2_info_sizes)
 	EXPECT_TRUE(relq_is_fill(buf + RELQ_INFO_SIZE_VER1,
 				 2 * pg - RELQ_INFO_SIZE_VER1));
 
+	/* Exactly VER2, the kernel's size: the link fields. */
+	relq_fill(buf, 2 * pg);
+	info->size = RELQ_INFO_SIZE_VER2;
+	info->flags = 0;
+	ASSERT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
+	EXPECT_EQ(sizeof(*info), info->size);
+	EXPECT_EQ(0, info->link_flags);
+	EXPECT_EQ(0, info->lower_id);
+	EXPECT_EQ(0, info->forwarded);
+	EXPECT_TRUE(relq_is_fill(buf + RELQ_INFO_SIZE_VER2,
+				 2 * pg - RELQ_INFO_SIZE_VER2));
+
 	/* Larger with a zero tail: accepted, the tail stays as it was. */
 	relq_fill(buf, 2 * pg);
-	memset(buf + RELQ_INFO_SIZE_VER1, 0, 128 - RELQ_INFO_SIZE_VER1);
+	memset(buf + RELQ_INFO_SIZE_VER2, 0, 128 - RELQ_INFO_SIZE_VER2);
 	info->size = 128;
 	info->flags = 0;
 	EXPECT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
-	EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 	EXPECT_EQ(self->id, info->id);
-	EXPECT_TRUE(relq_is_zero(buf + RELQ_INFO_SIZE_VER1,
-				 128 - RELQ_INFO_SIZE_VER1));
+	EXPECT_TRUE(relq_is_zero(buf + RELQ_INFO_SIZE_VER2,
+				 128 - RELQ_INFO_SIZE_VER2));
 	EXPECT_TRUE(relq_is_fill(buf + 128, 2 * pg - 128));
 
 	relq_fill(buf, 2 * pg);
-	memset(buf + RELQ_INFO_SIZE_VER1, 0, pg - RELQ_INFO_SIZE_VER1);
+	memset(buf + RELQ_INFO_SIZE_VER2, 0, pg - RELQ_INFO_SIZE_VER2);
 	info->size = pg;
 	info->flags = 0;
 	EXPECT_EQ(0, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)))
 		TH_LOG("size = a page with a zero tail");
-	EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 	EXPECT_TRUE(relq_is_fill(buf + pg, pg));
 
 	/* A non-zero tail: E2BIG, the kernel's size, nothing else written. */
-	for (i = RELQ_INFO_SIZE_VER1; i < 128; i += 31) {
+	for (i = RELQ_INFO_SIZE_VER2; i < 128; i += 31) {
 		relq_fill(buf, 2 * pg);
-		memset(buf + RELQ_INFO_SIZE_VER1, 0, 128 - RELQ_INFO_SIZE_VER1);
+		memset(buf + RELQ_INFO_SIZE_VER2, 0, 128 - RELQ_INFO_SIZE_VER2);
 		buf[i] = 1;
 		info->size = 128;
 		info->flags = 0;
 		EXPECT_EQ(E2BIG, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)))
 			TH_LOG("non-zero byte %u", i);
-		EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+		EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 		EXPECT_EQ(0, info->flags);
-		EXPECT_TRUE(relq_is_fill(buf + 8, RELQ_INFO_SIZE_VER1 - 8))
+		EXPECT_TRUE(relq_is_fill(buf + 8, RELQ_INFO_SIZE_VER2 - 8))
 			TH_LOG("a failed INFO wrote its fields");
 	}
 	relq_fill(buf, 2 * pg);
-	memset(buf + RELQ_INFO_SIZE_VER1, 0, pg - RELQ_INFO_SIZE_VER1);
+	memset(buf + RELQ_INFO_SIZE_VER2, 0, pg - RELQ_INFO_SIZE_VER2);
 	buf[pg - 1] = 0x80;
 	info->size = pg;
 	info->flags = 0;
 	EXPECT_EQ(E2BIG, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
-	EXPECT_EQ(RELQ_INFO_SIZE_VER1, info->size);
+	EXPECT_EQ(RELQ_INFO_SIZE_VER2, info->size);
 
 	/* Above a page. */
 	memset(buf, 0, 2 * pg);

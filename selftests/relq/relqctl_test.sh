@@ -320,8 +320,21 @@ t_unprivileged_create_eacces() {
 t_link_unlink() {
 	fresh rqt-a || return 1
 	fresh rqt-b || return 1
+	fresh rqt-c || return 1
 	# relqctl exits after each command: the link outlives its process.
+	rc 0 "$relqctl" link rqt-b rqt-c || return 1
+	has "$out" '^rqt-b -> rqt-c$' || return 1
 	rc 0 "$relqctl" link rqt-a rqt-b || return 1
+	has "$out" '^rqt-a -> rqt-b -> rqt-c$' || return 1
+	# A message sent to the top is forwarded to the bottom.
+	rc 0 "$relqctl" send rqt-a down || return 1
+	rc 0 "$relqctl" recv rqt-c --nonblock || return 1
+	has "$out" '^down$' || return 1
+	rc 0 "$relqctl" info rqt-a || return 1
+	has "$out" '^forwarded: +1$' || return 1
+	has "$out" '^lower: +rqt-b \(id [0-9]+\)$' || return 1
+	has "$out" '^depth: +0$' || return 1
+	rc 0 "$relqctl" unlink rqt-b || return 1
 	rc 1 "$relqctl" link rqt-a rqt-b || return 1
 	has "$err" '^relqctl: link rqt-a rqt-b: EBUSY \(Device or resource busy\)$' || return 1
 	rc 1 "$relqctl" link rqt-b rqt-a || return 1

@@ -96,8 +96,10 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info NAME",
 	  "show a channel's state and counters",
 	  "Prints what RELQ_IOC_INFO reports: id, state, mode, capacity, max_msg,\n"
-	  "queued messages (depth) and bytes, the sent and received counters and\n"
-	  "the size of the next message. Needs read access to the node.\n" },
+	  "queued messages (depth) and bytes, the sent and received counters,\n"
+	  "the size of the next message, the messages forwarded and the lower\n"
+	  "channel of a link (its name needs CAP_SYS_ADMIN, else \"#ID\"). Needs\n"
+	  "read access to the node.\n" },
 	{ "send", cmd_send, "send NAME [--nonblock] [--file FILE | MESSAGE...]",
 	  "send messages",
 	  "Sends each MESSAGE argument as one message, in order. Without\n"
@@ -137,8 +139,11 @@ static const struct command commands[] = {
 	  "Issues RELQ_IOC_LINK on NAME with an fd of TARGET; both are opened\n"
 	  "for writing. relq keeps its own reference to TARGET's file, so the\n"
 	  "link holds after relqctl exits, until \"relqctl unlink NAME\" or the\n"
-	  "destruction of NAME. A second link fails with EBUSY, a cycle with\n"
-	  "ELOOP, a chain longer than RELQ_MAX_STACK_DEPTH with EMLINK.\n" },
+	  "destruction of NAME. From then on every message written to NAME is\n"
+	  "forwarded into TARGET (and on down, if TARGET is linked too); NAME\n"
+	  "keeps none. Prints the chain, \"NAME -> TARGET ...\". A second link\n"
+	  "fails with EBUSY, a cycle with ELOOP, a chain longer than\n"
+	  "RELQ_MAX_STACK_DEPTH with EMLINK.\n" },
 	{ "unlink", cmd_unlink, "unlink NAME",
 	  "drop channel NAME's link",
 	  "Issues RELQ_IOC_UNLINK on NAME. An unlinked channel gives ENOENT.\n" },
@@ -426,6 +431,34 @@ static int get_info(int fd, const char *name, struct relq_info *info)
 	return 0;
 }
 
+/*
+ * The name of channel @id into @name (RELQ_NAME_LEN bytes), from LIST;
+ * "#ID" when LIST is not allowed (it needs CAP_SYS_ADMIN) or @id is gone.
+ */
+static void name_of_id(__u32 id, char *name)
+{
+	struct relq_list l = { 0 };
+	struct relq_list_entry *e = NULL;
+	unsigned int i;
+	int fd;
+
+	snprintf(name, RELQ_NAME_LEN, "#%u", id);
+	fd = open(RELQ_CONTROL, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!ioctl(fd, RELQ_IOC_LIST, &l) && l.count) {
+		e = calloc(l.count, sizeof(*e));
+		l.capacity = e ? l.count : 0;
+		l.entries = (uintptr_t)e;
+		if (e && !ioctl(fd, RELQ_IOC_LIST, &l))
+			for (i = 0; i < l.count && i < l.capacity; i++)
+				if (e[i].id == id)
+					snprintf(name, RELQ_NAME_LEN, "%s", e[i].name);
+	}
+	free(e);
+	close(fd);
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	static const char * const states[] = { "live", "dying", "dead" };
@@ -442,12 +475,53 @@ static int cmd_info(int argc, char **argv)
 		return EXIT_REFUSED;
 	printf("name:      %s\nid:        %u\nstate:     %s\nmode:      %04o\n"
 	       "capacity:  %llu\nmax_msg:   %u\ndepth:     %u\nbytes:     %llu\n"
-	       "sent:      %llu\nreceived:  %llu\nnext_size: %u\n",
+	       "sent:      %llu\nreceived:  %llu\nnext_size: %u\nforwarded: %llu\n",
 	       info.name, info.id, info.state < 3 ? states[info.state] : "?", info.mode,
 	       (unsigned long long)info.capacity, info.max_msg, info.depth,
 	       (unsigned long long)info.bytes, (unsigned long long)info.sent,
-	       (unsigned long long)info.received, info.next_size);
+	       (unsigned long long)info.received, info.next_size,
+	       (unsigned long long)info.forwarded);
+	if (info.size >= RELQ_INFO_SIZE_VER2 && (info.link_flags & RELQ_INFO_LINKED)) {
+		char lower[RELQ_NAME_LEN];
+
+		name_of_id(info.lower_id, lower);
+		printf("lower:     %s (id %u)\n", lower, info.lower_id);
+	} else {
+		printf("lower:     -\n");
+	}
 	return 0;
+}
+
+/*
+ * Print the chain of links from @name down: "a -> b -> c". Each step's
+ * INFO names the next channel's id.
+ */
+static void print_chain(const char *name)
+{
+	char cur[RELQ_NAME_LEN], path[sizeof(RELQ_DEV_DIR) + RELQ_NAME_LEN];
+	struct relq_info info;
+	int i, fd, ret;
+
+	snprintf(cur, sizeof(cur), "%s", name);
+	printf("%s", cur);
+	for (i = 0; i < RELQ_MAX_STACK_DEPTH; i++) {
+		snprintf(path, sizeof(path), RELQ_DEV_DIR "%s", cur);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			break;
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		ret = ioctl(fd, RELQ_IOC_INFO, &info);
+		close(fd);
+		if (ret || info.size < RELQ_INFO_SIZE_VER2 ||
+		    !(info.link_flags & RELQ_INFO_LINKED))
+			break;
+		name_of_id(info.lower_id, cur);
+		printf(" -> %s", cur);
+		if (cur[0] == '#')
+			break;
+	}
+	putchar('\n');
 }
 
 /* One write(2) is one message: all of it or nothing. */
@@ -916,11 +990,16 @@ static int cmd_link(int argc, char **argv)
 	    !channel_name_ok(argv[optind + 1]))
 		return usage_error("link");
 	upper = open_channel(argv[optind], O_WRONLY | O_NONBLOCK);
-	l.fd = open_channel(argv[optind + 1], O_WRONLY | O_NONBLOCK);
+	/*
+	 * Not O_NONBLOCK: relq forwards through this very file, so its flags
+	 * would make every forwarded write non-blocking.
+	 */
+	l.fd = open_channel(argv[optind + 1], O_WRONLY);
 	if (ioctl(upper, RELQ_IOC_LINK, &l))
 		return fail("link %s %s", argv[optind], argv[optind + 1]);
 	/* relq holds its own reference to the lower file: the fd may go. */
 	close(l.fd);
+	print_chain(argv[optind]);
 	return 0;
 }
 

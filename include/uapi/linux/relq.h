@@ -145,13 +145,19 @@ struct relq_list {
  *	(%RELQ_INFO_SIZE_VER1 and later)
  * @mode: permission bits the node was created with (VER1)
  * @name: the channel's name, NUL-terminated and zero-padded (VER1)
+ * @link_flags: %RELQ_INFO_LINKED while the channel forwards to a lower
+ *	one (%RELQ_INFO_SIZE_VER2 and later)
+ * @lower_id: the lower channel's id while %RELQ_INFO_LINKED, else 0 (VER2)
+ * @forwarded: messages passed on to the lower channel since creation;
+ *	@sent counts them too, @received and @depth never do (VER2)
  *
  * The kernel reads @size first, then the struct once; a larger struct
  * than the kernel's is accepted when the extra bytes are zero, and fails
  * with %E2BIG otherwise (the kernel's size is then written to @size). The
  * kernel writes min(@size, its size) bytes. %RELQ_INFO_SIZE_VER0 is the
  * first published layout (up to @received); VER1 adds @next_size, @mode
- * and @name. Both are served, so old callers keep working.
+ * and @name; VER2 adds @link_flags, @lower_id and @forwarded. All are
+ * served, so old callers keep working.
  */
 struct relq_info {
 	__u32 size;
@@ -167,10 +173,17 @@ struct relq_info {
 	__u32 next_size;
 	__u32 mode;
 	char name[RELQ_NAME_LEN];
+	__u32 link_flags;
+	__u32 lower_id;
+	__aligned_u64 forwarded;
 };
 
 #define RELQ_INFO_SIZE_VER0	56
 #define RELQ_INFO_SIZE_VER1	96
+#define RELQ_INFO_SIZE_VER2	112
+
+/* relq_info.link_flags: the channel forwards its messages (LINK). */
+#define RELQ_INFO_LINKED	(1U << 0)
 
 /**
  * struct relq_status - the read-only status page of a channel (mmap)
