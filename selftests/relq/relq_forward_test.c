@@ -214,19 +214,29 @@ TEST_F(channel, t_fwd_3_chain_forwards_end_to_end)
  * T-CLOSE-5: LINK A -> B, then close every user fd of B: LINK's reference
  * keeps B's file open (relq's open-file counter does not drop) and
  * forwarding keeps working; UNLINK drops it, and the file is released.
+ * The user's close of B runs B's .flush once; UNLINK's drop of LINK's
+ * reference runs none (kernel references never flush; Windows' kernel
+ * references likewise send no IRP_MJ_CLEANUP, only delay IRP_MJ_CLOSE).
  */
 TEST_F(channel, t_close_5_link_holds_lower_file)
 {
-	char bname[RELQ_NAME_LEN];
+	char bname[RELQ_NAME_LEN], needle[64];
 	unsigned char buf[RELQ_CH_MAX_MSG];
+	struct relq_info ib;
 	long long open0;
-	int b, rb;
+	bool traced;
+	int b, rb, flushes = -1;
 
 	if (relq_open_files() < 0)
 		SKIP(return, "relq's debugfs counters are unreadable");
 	b = relq_extra_channel(self->ctl, &self->x, RELQ_CH_CAPACITY, RELQ_CH_MAX_MSG,
 			       bname);
 	ASSERT_LE(0, b);
+	ASSERT_EQ(0, relq_fwd_info(b, &ib));
+	snprintf(needle, sizeof(needle), " relq_flush: channel=%u ", ib.id);
+	traced = !relq_tracefs_write("trace", "") &&
+		 !relq_tracefs_write("tracing_on", "1") &&
+		 !relq_tracefs_write("events/relq/relq_flush/enable", "1");
 	ASSERT_EQ(0, relq_link(self->fd, b));
 	open0 = relq_open_files();
 	ASSERT_EQ(0, close(b));
@@ -235,12 +245,17 @@ TEST_F(channel, t_close_5_link_holds_lower_file)
 	EXPECT_EQ(open0, relq_open_files());
 	ASSERT_EQ(0, relq_unlink(self->fd));
 	EXPECT_EQ(open0 - 1, relq_open_files());
+
 	/* The message B got while only LINK held it is there. */
 	rb = relq_open(bname, O_RDONLY);
 	ASSERT_LE(0, rb);
 	ASSERT_EQ(12, read(rb, buf, sizeof(buf)));
 	EXPECT_TRUE(relq_check_pattern(buf, 12, 7));
 	close(rb);
+	if (!traced)
+		SKIP(return, "no tracefs: the flushes cannot be counted");
+	EXPECT_EQ(1, flushes) TH_LOG("flushes of B");
+	relq_tracefs_write("events/relq/relq_flush/enable", "0");
 }
 
 /* T-FWD-4's shared state. */

@@ -658,6 +658,28 @@ static inline int relq_tracefs_write(const char *file, const char *val)
 	return relq_write_file(path, val);
 }
 
+/* Lines of the trace buffer that contain @needle. */
+static inline int relq_trace_count(const char *needle)
+{
+	static char buf[1 << 20];
+	size_t len = 0;
+	const char *p;
+	ssize_t n;
+	int fd, count = 0;
+
+	fd = open(RELQ_TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	for (p = buf; (p = strstr(p, needle)); p++)
+		count++;
+	return count;
+}
+
 static inline void relq_ignore_signal(int sig)
 {
 	(void)sig;

@@ -379,28 +379,6 @@ TEST_F_TIMEOUT(channel, t_uptr_8_recv_across_processes, 60)
 	munmap(r, 4 * sizeof(int));
 }
 
-/* Lines of the trace buffer that contain @needle. */
-static int relq_trace_count(const char *needle)
-{
-	static char buf[1 << 20];
-	size_t len = 0;
-	const char *p;
-	ssize_t n;
-	int fd, count = 0;
-
-	fd = open(RELQ_TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	for (p = buf; (p = strstr(p, needle)); p++)
-		count++;
-	return count;
-}
-
 /* relq_cancel events with ret=-125 (ECANCELED) on channel @id so far. */
 static int relq_cancelled_recvs(__u32 id)
 {
