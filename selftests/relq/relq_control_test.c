@@ -1001,7 +1001,7 @@ TEST_F(control, t_sec_6_create_bad_mode)
 	struct stat st;
 	unsigned int i;
 	long count;
-	int *res;
+	int *res, userns_err;
 	pid_t pid;
 
 	count = relq_list_count(self->fd);
@@ -1052,10 +1052,8 @@ TEST_F(control, t_sec_6_create_bad_mode)
 		_exit(0);
 	}
 	EXPECT_EQ(0, relq_wait_child(pid));
-	if (res[0]) {
-		TH_LOG("no user namespace (%s): unmapped-id cases not run",
-		       strerror(res[0]));
-	} else {
+	userns_err = res[0];
+	if (!userns_err) {
 		EXPECT_EQ(EINVAL, res[1]) TH_LOG("unmapped uid 0");
 		EXPECT_EQ(EINVAL, res[2]) TH_LOG("unmapped gid 0");
 		EXPECT_EQ(EINVAL, res[3]) TH_LOG("unmapped uid/gid 1000");
@@ -1063,6 +1061,9 @@ TEST_F(control, t_sec_6_create_bad_mode)
 	munmap(res, 4 * sizeof(int));
 	EXPECT_FALSE(relq_node_exists(name));
 	EXPECT_EQ(count, relq_list_count(self->fd));
+	if (userns_err)
+		SKIP(return, "no user namespace (%s): the unmapped-id cases could not run",
+		     strerror(userns_err));
 }
 
 /*
