@@ -166,12 +166,27 @@ sys.exit(0 if r == -1 and e in (errno.EWOULDBLOCK, errno.EBUSY) else 1)'
 	"$RELQCTL" destroy objthree || return 1
 	[ $rc -eq 0 ] && grep -q '^relq ' /proc/modules
 }
-# T-OBJ-4: channels but no open files: rmmod destroys them all cleanly,
-# and the module loads again.
+# T-OBJ-4: 16 channels, some linked, no user fd open. A link holds its
+# lower channel's file, and an open file pins the module, so rmmod is
+# refused while one exists (EWOULDBLOCK, as with an fd); DESTROY of the
+# uppers drops the links, and rmmod then destroys the rest cleanly. The
+# module loads again.
 rmmod_with_channels() {
 	local i
 	for i in $(seq 1 16); do
 		"$RELQCTL" create "objfour$i" >/dev/null || return 1
+	done
+	"$RELQCTL" link objfour1 objfour2 || return 1
+	"$RELQCTL" link objfour2 objfour3 || return 1
+	"$RELQCTL" link objfour4 objfour5 || return 1
+	"$RELQCTL" send objfour1 linked || return 1
+	if rmmod relq; then
+		echo "rmmod succeeded while links held files"
+		return 1
+	fi
+	grep -q '^relq ' /proc/modules || return 1
+	for i in 1 2 4; do
+		"$RELQCTL" destroy "objfour$i" || return 1
 	done
 	rmmod relq || return 1
 	[ ! -e /dev/relq ] && [ ! -e /sys/class/relq ] || return 1
