@@ -189,8 +189,7 @@ static void relq_fault_t_err_5_stubs_reached(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ch);
 	KUNIT_EXPECT_STREQ(test, ch->name, "kunit-fault-s");
 	KUNIT_EXPECT_EQ(test, ch->ring.size, relq_ring_size_for(64));
-	kvfree(ch->ring.buf);
-	kfree(ch);
+	relq_channel_free(ch);
 	KUNIT_EXPECT_EQ(test, f->calls, 3);
 }
 

@@ -82,8 +82,7 @@ out_lower:
 	fput(x->lower);
 	flush_delayed_fput();
 out_channel:
-	kvfree(x->ch->ring.buf);
-	kfree(x->ch);
+	relq_channel_free(x->ch);
 	return -ENOMEM;
 }
 
@@ -95,8 +94,7 @@ static void relq_fwd_exit(struct kunit *test)
 	fput(x->upper);
 	/* The files' last puts run now, not after this module is gone. */
 	flush_delayed_fput();
-	kvfree(x->ch->ring.buf);
-	kfree(x->ch);
+	relq_channel_free(x->ch);
 }
 
 /* Forward @len bytes of "0123..." as the caller with @iocb_flags would. */

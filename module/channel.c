@@ -34,6 +34,8 @@
 atomic_long_t relq_nr_waiting = ATOMIC_LONG_INIT(0);
 /* RECVs pended and not yet completed, for the debugfs counters. */
 atomic_long_t relq_nr_pended = ATOMIC_LONG_INIT(0);
+/* Channel objects allocated and not yet freed (debugfs "channel_objects"). */
+atomic_long_t relq_nr_channel_objects = ATOMIC_LONG_INIT(0);
 
 /**
  * relq_channel_recv_kick() - announce a queued message to a pended RECV
@@ -136,6 +138,7 @@ struct relq_channel *relq_channel_alloc(const struct relq_create *c)
 	init_waitqueue_head(&ch->wwait);
 	relq_csq_init(&ch->recvq);
 	ch->state = RELQ_LIVE;
+	atomic_long_inc(&relq_nr_channel_objects);
 	/* The status page comes at the first mmap(). */
 	return ch;
 }
@@ -152,9 +155,11 @@ void relq_channel_free(struct relq_channel *ch)
 	relq_ring_free(&ch->ring);
 	if (ch->status)
 		__free_page(ch->status);
+	atomic_long_dec(&relq_nr_channel_objects);
 	/* RCU readers of the registry may still be looking at it. */
 	kfree_rcu(ch, rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_free);
 
 static void relq_channel_last_put(struct kref *ref)
 {

@@ -3,10 +3,11 @@
  * relq's debugfs directory, /sys/kernel/debug/relq/. debugfs itself is
  * mounted 0700 (root only); relq's files are 0400 on top of that.
  *
- * counters (0400): open channel files, live channels, queued messages
- * tasks asleep in a read, write or DRAIN wait, and RECVs pended, so tests
- * can see that every open was released, every channel freed and nothing
- * left waiting.
+ * counters (0400): open channel files, live channels, queued messages,
+ * tasks asleep in a read, write or DRAIN wait, RECVs pended, and channel
+ * objects not yet freed (a destroyed channel lives on while a file, a
+ * mapping or a link holds it), so tests can see that every open was
+ * released, every channel freed and nothing left waiting.
  * The production module has no writable debugfs file; the test build adds
  * hooks/ (hooks.c).
  */
@@ -28,6 +29,7 @@ static int relq_counters_show(struct seq_file *m, void *unused)
 	seq_printf(m, "queued_messages %llu\n", queued);
 	seq_printf(m, "waiting_tasks %ld\n", atomic_long_read(&relq_nr_waiting));
 	seq_printf(m, "pended_requests %ld\n", atomic_long_read(&relq_nr_pended));
+	seq_printf(m, "channel_objects %ld\n", atomic_long_read(&relq_nr_channel_objects));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(relq_counters);

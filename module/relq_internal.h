@@ -350,6 +350,7 @@ void relq_registry_counters(unsigned int *channels, u64 *queued);
 /* channel.c: one channel, its lifetime, state and message path */
 extern atomic_long_t relq_nr_waiting;
 extern atomic_long_t relq_nr_pended;
+extern atomic_long_t relq_nr_channel_objects;
 void relq_channel_recv_kick(struct relq_channel *ch);
 unsigned int relq_channel_flush(struct relq_channel *ch, struct file *file,
 				fl_owner_t owner);

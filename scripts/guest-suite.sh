@@ -52,10 +52,15 @@ no_leftovers() {
 # Before rmmod, relq holds nothing a test left behind: module exit would
 # otherwise destroy it quietly. Every debugfs counter is 0.
 counters_zero() {
-	local f=/sys/kernel/debug/relq/counters
+	local f=/sys/kernel/debug/relq/counters i
 	[ -r "$f" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	# Asynchronous teardown (an io_uring ring's exit work) gets 10 s.
+	for i in $(seq 100); do
+		awk '$2 != 0 { bad = 1 } END { exit bad }' "$f" && break
+		sleep 0.1
+	done
 	cat "$f" || return 1
-	! awk '$2 != 0 { bad = 1 } END { exit !bad }' "$f"
+	awk '$2 != 0 { bad = 1 } END { exit bad }' "$f"
 }
 
 # relq.ko, or relq.ko.xz as DKMS installs it for Debian's 6.12.

@@ -328,6 +328,78 @@ TEST_F(channel, t_cln_4_close_under_blocked_read)
 	close(wfd);
 }
 
+/* Wait (at most 5 s) for channel_objects to reach @n; whether it did. */
+static bool relq_objects_reach(long long n)
+{
+	long long end = relq_now_ms() + 5000;
+
+	while (relq_channel_objects() != n && relq_now_ms() < end)
+		usleep(5000);
+	return relq_channel_objects() == n;
+}
+
+/*
+ * T-OBJ-5 (a destroyed device object lives while any reference does):
+ * DESTROY a channel held by an open fd, a mapping of its status page and
+ * an upper's LINK, then release the three in each of the 6 orders: the
+ * channel object is freed (relq's channel_objects counter drops) only
+ * after the last of them, never before.
+ */
+TEST_F_TIMEOUT(channel, t_obj_5_destroyed_channel_lives_while_held, 120)
+{
+	static const int orders[6][3] = {
+		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+		{ 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 },
+	};
+	static const char *const what[3] = { "fd", "mapping", "link" };
+	char name[RELQ_NAME_LEN];
+	struct relq_status *st;
+	long long base;
+	int o, k, fd, lfd;
+
+	if (relq_channel_objects() < 0)
+		SKIP(return, "relq's debugfs counters are unreadable");
+	/* The fixture's channel is the upper; each round makes a lower. */
+	base = relq_channel_objects();
+	for (o = 0; o < 6; o++) {
+		relq_unique_name(name, "o5");
+		ASSERT_EQ(0, relq_create(self->ctl, name, 4096, 64, NULL));
+		ASSERT_EQ(base + 1, relq_channel_objects());
+		fd = relq_open(name, O_RDWR);
+		ASSERT_LE(0, fd);
+		st = mmap(NULL, relq_page_size(), PROT_READ, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, st);
+		lfd = relq_open(name, O_WRONLY);
+		ASSERT_LE(0, lfd);
+		ASSERT_EQ(0, relq_link(self->fd, lfd));
+		ASSERT_EQ(0, close(lfd));
+		ASSERT_EQ(0, relq_destroy(self->ctl, name));
+		EXPECT_EQ(RELQ_STATE_DEAD, st->state);
+		for (k = 0; k < 3; k++) {
+			switch (orders[o][k]) {
+			case 0:
+				ASSERT_EQ(0, close(fd));
+				break;
+			case 1:
+				ASSERT_EQ(0, munmap(st, relq_page_size()));
+				break;
+			default:
+				ASSERT_EQ(0, relq_unlink(self->fd));
+				break;
+			}
+			if (k < 2) {
+				/* Give a wrong early free time to show. */
+				usleep(50000);
+				EXPECT_EQ(base + 1, relq_channel_objects())
+					TH_LOG("order %d: freed after the %s went, with %s left",
+					       o, what[orders[o][k]], what[orders[o][k + 1]]);
+			}
+		}
+		EXPECT_TRUE(relq_objects_reach(base))
+			TH_LOG("order %d: not freed after the last reference", o);
+	}
+}
+
 #include "relq_last_test.h"
 
 TEST_HARNESS_MAIN

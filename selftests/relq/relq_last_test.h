@@ -3,7 +3,8 @@
  * T-CLN-5: the last test of every relq kselftest program. Once the
  * program's tests, and every process and thread they started, have
  * exited, nothing is left behind in relq: no task waits in it, no RECV is
- * pended, no channel file is open, no channel lives. Asynchronous
+ * pended, no channel file is open, no channel lives and none waits to be
+ * freed. Asynchronous
  * teardown (io_uring's ring exit) gets 10 s.
  *
  * Include it after every other test of the program, just before
@@ -38,7 +39,7 @@ TEST_F(after_all, t_cln_5_nothing_left_behind)
 		SKIP(return, "%s: %s", RELQ_COUNTERS_PATH, strerror(err));
 	ASSERT_EQ(0, err);
 	while ((c.waiting_tasks || c.pended_requests || c.open_files ||
-		c.live_channels) && relq_now_ms() < end) {
+		c.live_channels || c.channel_objects) && relq_now_ms() < end) {
 		usleep(10000);
 		ASSERT_EQ(0, relq_counters_read(&c));
 	}
@@ -46,6 +47,7 @@ TEST_F(after_all, t_cln_5_nothing_left_behind)
 	EXPECT_EQ(0, c.pended_requests);
 	EXPECT_EQ(0, c.open_files);
 	EXPECT_EQ(0, c.live_channels);
+	EXPECT_EQ(0, c.channel_objects);
 }
 
 #endif /* RELQ_LAST_TEST_H */

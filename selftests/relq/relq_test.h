@@ -752,12 +752,13 @@ struct relq_counters {
 	long long queued_messages;
 	long long waiting_tasks;
 	long long pended_requests;
+	long long channel_objects;
 };
 
 /*
  * Read RELQ_COUNTERS_PATH ("open_files N", "live_channels N",
- * "queued_messages N", "waiting_tasks N", "pended_requests N", one a
- * line); 0 or an errno
+ * "queued_messages N", "waiting_tasks N", "pended_requests N",
+ * "channel_objects N", one a line); 0 or an errno
  * (ENOENT without debugfs or without relq's directory, EINVAL for a line
  * missing).
  */
@@ -772,6 +773,7 @@ static inline int relq_counters_read(struct relq_counters *c)
 	c->queued_messages = -1;
 	c->waiting_tasks = -1;
 	c->pended_requests = -1;
+	c->channel_objects = -1;
 	f = fopen(RELQ_COUNTERS_PATH, "re");
 	if (!f)
 		return errno;
@@ -786,11 +788,13 @@ static inline int relq_counters_read(struct relq_counters *c)
 			c->waiting_tasks = v;
 		else if (!strcmp(key, "pended_requests"))
 			c->pended_requests = v;
+		else if (!strcmp(key, "channel_objects"))
+			c->channel_objects = v;
 	}
 	fclose(f);
 	if (c->open_files < 0 || c->live_channels < 0 ||
 	    c->queued_messages < 0 || c->waiting_tasks < 0 ||
-	    c->pended_requests < 0) {
+	    c->pended_requests < 0 || c->channel_objects < 0) {
 		errno = EINVAL;
 		return errno;
 	}
@@ -833,6 +837,14 @@ static inline long long relq_pended_requests(void)
 	struct relq_counters c;
 
 	return relq_counters_read(&c) ? -1 : c.pended_requests;
+}
+
+/* channel_objects from relq's debugfs counters, or -1 if unreadable. */
+static inline long long relq_channel_objects(void)
+{
+	struct relq_counters c;
+
+	return relq_counters_read(&c) ? -1 : c.channel_objects;
 }
 
 /* open_files from relq's debugfs counters, or -1 if unreadable. */
