@@ -246,9 +246,62 @@ static void relq_concurrency_t_sync_5_lookup_vs_destroy(struct kunit *test)
 		   atomic_long_read(&s->hits), RELQ_SYNC5_ROUNDS * RELQ_SYNC5_CHANNELS);
 }
 
+/*
+ * T-OBJ-1: a channel's lifecycle, reference by reference. CREATE leaves
+ * the registry's reference; N lookups add N (kref_read() counts each), N
+ * puts take them back; DESTROY drops the registry's, and the release
+ * frees the channel exactly once (relq's object counter falls by one and
+ * no further). After the last put kref_get_unless_zero() fails: a count
+ * that reached 0 is never revived (a device reference of the test's own
+ * keeps the memory readable for that check).
+ */
+static void relq_concurrency_t_obj_1_channel_lifecycle(struct kunit *test)
+{
+	struct relq_create c = { .name = "kunit-obj1", .capacity = 4096,
+				 .max_msg = 64 };
+	struct relq_channel *ch, *got;
+	long objects;
+	u32 id;
+	int i;
+
+	objects = atomic_long_read(&relq_nr_channel_objects);
+	KUNIT_ASSERT_EQ(test, relq_sync5_create(&c, &id), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&relq_nr_channel_objects), objects + 1);
+	ch = relq_channel_lookup(id);
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	/* The registry's reference and ours. */
+	KUNIT_EXPECT_EQ(test, kref_read(&ch->ref), 2);
+	for (i = 0; i < 8; i++) {
+		got = relq_channel_lookup(id);
+		KUNIT_ASSERT_PTR_EQ(test, got, ch);
+		KUNIT_EXPECT_EQ(test, kref_read(&ch->ref), 3 + i);
+	}
+	for (i = 7; i >= 0; i--) {
+		relq_channel_put(ch);
+		KUNIT_EXPECT_EQ(test, kref_read(&ch->ref), 2 + i);
+	}
+	KUNIT_ASSERT_EQ(test, relq_channel_destroy(c.name), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&ch->ref), 1);
+	KUNIT_EXPECT_NULL(test, relq_channel_lookup(id));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&relq_nr_channel_objects), objects + 1);
+	/*
+	 * Our device reference keeps the memory (not the channel) past the
+	 * last put, so the dead count can be looked at safely.
+	 */
+	get_device(&ch->dev);
+	relq_channel_put(ch);
+	KUNIT_EXPECT_EQ(test, kref_read(&ch->ref), 0);
+	KUNIT_EXPECT_FALSE(test, kref_get_unless_zero(&ch->ref));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&relq_nr_channel_objects), objects + 1);
+	/* The device's release frees the channel, once. */
+	put_device(&ch->dev);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&relq_nr_channel_objects), objects);
+}
+
 static struct kunit_case relq_concurrency_cases[] = {
 	KUNIT_CASE_SLOW(relq_concurrency_t_mp_3_ring_kthreads),
 	KUNIT_CASE_SLOW(relq_concurrency_t_sync_5_lookup_vs_destroy),
+	KUNIT_CASE(relq_concurrency_t_obj_1_channel_lifecycle),
 	{}
 };
 

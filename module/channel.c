@@ -36,6 +36,7 @@ atomic_long_t relq_nr_waiting = ATOMIC_LONG_INIT(0);
 atomic_long_t relq_nr_pended = ATOMIC_LONG_INIT(0);
 /* Channel objects allocated and not yet freed (debugfs "channel_objects"). */
 atomic_long_t relq_nr_channel_objects = ATOMIC_LONG_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(relq_nr_channel_objects);
 
 /**
  * relq_channel_recv_kick() - announce a queued message to a pended RECV

@@ -188,7 +188,8 @@ static void *relq_sx_churner(void *arg)
 			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
 		if (write(fa, "x", 1) != 1)
 			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
-		pfd = (struct pollfd){ .fd = fa, .events = POLLIN | POLLOUT };
+		/* Linked, a forwards: the message is queued in b. */
+		pfd = (struct pollfd){ .fd = err ? fa : fb, .events = POLLIN | POLLOUT };
 		if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
 			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
 		/* Destroy the lower while linked, then the upper, fds still open. */
