@@ -125,7 +125,8 @@ banned_strings() {
 # prefix.pl, ktap_helpers.sh) and kselftest-list.txt beside it. The VM
 # runs BASE/run_kselftest.sh.
 selftests_build() {
-	local log=$res/host/selftests-build-$(basename "$1").out
+	local log
+	log=$res/host/selftests-build-$(basename "$1").out
 	local k=$ksrc/tools/testing/selftests base=$2
 	local mk=(make -C "$RELQ_TOP/selftests/relq" OUTPUT="$1" KSRC="$ksrc"
 		CC="${3:-gcc}" EXTRA_CFLAGS="${4:-}")
@@ -258,6 +259,38 @@ vm_tap() {
 		clean="fail"
 	fi
 	local steps=("$done vm_${t}_completed" "$clean t_dv_6_no_splats_$t")
+	# The verifier-run IDs: a named step each, failing on its own, for the
+	# concordance to cite. The splat scan covers every detector; each
+	# step also checks that what it vouches for actually ran.
+	local ran_ks=0 opt miss=
+	ran_ks=$(cat "$out"/kselftest-*.tap 2>/dev/null | grep -c '^ok ')
+	case $t in
+	debug) # T-SYNC-1: KUnit and kselftests under lockdep, PROVE_RCU, atomic sleep
+		if [ "$clean" = pass ] && [ "$ran_ks" -gt 0 ] &&
+			ls "$out"/kunit-*.ktap >/dev/null 2>&1; then
+			steps+=("pass t_sync_1_no_lock_reports_debug")
+		else
+			steps+=("fail t_sync_1_no_lock_reports_debug")
+		fi ;;
+	kcsan) # T-MP-4: the concurrency tests under KCSAN
+		if [ "$clean" = pass ] && [ "$ran_ks" -gt 0 ]; then
+			steps+=("pass t_mp_4_no_kcsan_reports_kcsan")
+		else
+			steps+=("fail t_mp_4_no_kcsan_reports_kcsan")
+		fi ;;
+	6.12|6.1) # T-DV-1: the suite on a distro kernel booted with the checks on
+		for opt in slub_debug=FZPU init_on_free=1 page_poison=1 \
+			kfence.sample_interval=10 hung_task_panic=1 panic_on_warn=1; do
+			grep -q "Kernel command line:.* $opt" "$out/dmesg.txt" 2>/dev/null ||
+				miss="$miss $opt"
+		done
+		[ -z "$miss" ] || relq_log "$t: booted without$miss"
+		if [ "$clean" = pass ] && [ "$ran_ks" -gt 0 ] && [ -z "$miss" ]; then
+			steps+=("pass t_dv_1_no_splats_hardened_$t")
+		else
+			steps+=("fail t_dv_1_no_splats_hardened_$t")
+		fi ;;
+	esac
 	# T-PTC-1: the cancellation tests ran under lockdep (debug) or KCSAN
 	# (kcsan), and passed, and the kernel reported nothing.
 	if [ "$t" = debug ] || [ "$t" = kcsan ]; then
