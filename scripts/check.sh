@@ -246,7 +246,7 @@ debug_lint() {
 # --- VM targets ----------------------------------------------------------------
 # The kcsan kernel runs the concurrency, race and lifetime tests (and
 # KUnit); the functional contract is proven on the other three.
-kcsan_tests=t_mp_,t_race_,t_close_3,t_cln_,t_fwd_4,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_devobj_5,t_can_,t_err_6,t_csq_,t_uptr_8,t_map_1,t_rw_4,write_succeeds_only,nonblock_never,link_unlink_wait
+kcsan_tests=t_mp_,t_race_,t_close_3,t_cln_,t_fwd_4,t_sync_4,t_state_,t_hdl_2,t_hdl_3,t_fwd_3,t_devobj_5,t_can_,t_err_6,t_csq_,t_uptr_8,t_map_1,t_rw_4,write_succeeds_only,nonblock_never,link_unlink_wait
 
 # vm_tap TARGET OUTDIR: vm.tap says whether the VM completed and whether
 # its logs (console, dmesg, kmemleak) are free of splats (T-DV-6).

@@ -61,6 +61,7 @@ struct relq_sx {
 	unsigned char *seen[RELQ_SX_MAX_WRITERS];	/* one byte per seq */
 	__u32 last_seq[RELQ_SX_MAX_READERS][RELQ_SX_MAX_WRITERS];
 	unsigned long long lost, dup, reorder, corrupt, bad_errno;
+	int last_bad;			/* the errno of the last bad result */
 };
 
 static __u32 relq_sx_sum(const unsigned char *p, size_t len, __u32 seed)
@@ -160,14 +161,27 @@ static void *relq_sx_reader(void *arg)
 	}
 }
 
-/* Churn: other channels come and go, are opened, polled and linked. */
+/* A churn step got a result outside its documented set. */
+static void relq_sx_bad(struct relq_sx *sx, int err)
+{
+	__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&sx->last_bad, err, __ATOMIC_RELAXED);
+}
+
+/*
+ * Churn: other channels come and go, are opened, polled, linked, written
+ * through while their lower and then themselves are destroyed; the
+ * traffic channels get INFO, DRAIN and UNLINK on fresh fds meanwhile.
+ */
 static void *relq_sx_churner(void *arg)
 {
 	struct relq_sx_thread *t = arg;
 	struct relq_sx *sx = t->sx;
 	char a[RELQ_NAME_LEN], b[RELQ_NAME_LEN];
+	struct relq_info info;
 	struct pollfd pfd;
-	int fa, fb, err;
+	int fa, fb, tf, err;
+	char buf[8];
 
 	snprintf(a, sizeof(a), "sx-%d-%d-a", (int)getpid(), t->id);
 	snprintf(b, sizeof(b), "sx-%d-%d-b", (int)getpid(), t->id);
@@ -192,14 +206,43 @@ static void *relq_sx_churner(void *arg)
 		pfd = (struct pollfd){ .fd = err ? fa : fb, .events = POLLIN | POLLOUT };
 		if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
 			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
-		/* Destroy the lower while linked, then the upper, fds still open. */
-		if (relq_destroy(sx->ctl, b) || relq_destroy(sx->ctl, a))
-			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+		/* Destroy the lower while linked: the upper's writes get EPIPE. */
+		if (relq_destroy(sx->ctl, b))
+			relq_sx_bad(sx, EIO);
+		if (!err && (write(fa, "y", 1) != -1 || errno != EPIPE))
+			relq_sx_bad(sx, errno);
+		if (read(fb, buf, sizeof(buf)) != -1 || errno != ENODEV)
+			relq_sx_bad(sx, errno);
+		if (relq_info(fb, &info) != ENODEV ||
+		    relq_err(ioctl(fb, RELQ_IOC_DRAIN, 0)) != ENODEV)
+			relq_sx_bad(sx, EIO);
+		/* Then the upper, fds still open: ENODEV for everything. */
+		if (relq_destroy(sx->ctl, a))
+			relq_sx_bad(sx, EIO);
+		if (write(fa, "z", 1) != -1 || errno != ENODEV)
+			relq_sx_bad(sx, errno);
+		if (relq_unlink(fa) != ENODEV)
+			relq_sx_bad(sx, EIO);
 		pfd = (struct pollfd){ .fd = fb, .events = POLLIN };
 		if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLHUP))
-			__atomic_add_fetch(&sx->bad_errno, 1, __ATOMIC_RELAXED);
+			relq_sx_bad(sx, EIO);
 		close(fa);
 		close(fb);
+		/*
+		 * The traffic channels, mid-traffic, on a fresh fd: INFO works,
+		 * a non-blocking DRAIN is 0 or EAGAIN, UNLINK (never linked)
+		 * ENOENT; the traffic's own invariants must not notice.
+		 */
+		tf = relq_open(sx->names[t->count % sx->channels], O_RDWR | O_NONBLOCK);
+		if (tf < 0) {
+			relq_sx_bad(sx, errno);
+		} else {
+			err = relq_err(ioctl(tf, RELQ_IOC_DRAIN, 0));
+			if (relq_info(tf, &info) || (err && err != EAGAIN) ||
+			    relq_unlink(tf) != ENOENT)
+				relq_sx_bad(sx, EIO);
+			close(tf);
+		}
 		t->count++;
 	}
 	return NULL;
@@ -348,7 +391,7 @@ static unsigned long long relq_sx_run(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, sx->dup);
 	EXPECT_EQ(0, sx->reorder);
 	EXPECT_EQ(0, sx->corrupt);
-	EXPECT_EQ(0, sx->bad_errno);
+	EXPECT_EQ(0, sx->bad_errno) TH_LOG("last: %s", strerror(sx->last_bad));
 	EXPECT_LT(1000, received) TH_LOG("the stress run moved almost nothing");
 	if (sx->churners)
 		EXPECT_LT(0, churn);
@@ -369,9 +412,10 @@ TEST_F_TIMEOUT(stress, t_mp_1_one_fd_threads_and_child, 600)
 }
 
 /*
- * T-MP-2 and T-SYNC-4: the same invariants on two channels, each thread
- * with its own fd, while churn threads create, destroy, open, close,
- * poll, LINK and UNLINK other channels.
+ * T-MP-2: the same invariants on two channels, each thread with its own
+ * fd, while churn threads create, destroy, open, close, poll, LINK and
+ * UNLINK other channels (whose writes then give EPIPE and ENODEV, and
+ * nothing else), and issue INFO, DRAIN and UNLINK on the traffic channels.
  */
 TEST_F_TIMEOUT(stress, t_mp_2_churn_and_link, 600)
 {
@@ -380,6 +424,146 @@ TEST_F_TIMEOUT(stress, t_mp_2_churn_and_link, 600)
 	self->sx->readers = 2;
 	self->sx->churners = 2;
 	relq_sx_run(_metadata, self->sx, false, false);
+}
+
+/* T-SYNC-4's shared state: two fd slots the opener thread replaces. */
+struct relq_s4 {
+	char names[2][RELQ_NAME_LEN];
+	int fds[2];		/* __atomic */
+	int stop;		/* __atomic */
+	unsigned long calls[7], bad;
+	int bad_op, bad_err;
+};
+
+static const char *const relq_s4_ops[7] = {
+	"read", "write", "INFO", "poll", "DRAIN", "LINK", "UNLINK",
+};
+
+/* Whether @err is a documented result of op @op in this test. */
+static bool relq_s4_documented(int op, int err)
+{
+	if (!err || err == EBADF)
+		return true;
+	switch (op) {
+	case 0:		/* read, non-blocking */
+	case 1:		/* write, non-blocking, maybe forwarded */
+		return err == EAGAIN;
+	case 4:		/* DRAIN, non-blocking, maybe another DRAIN */
+		return err == EAGAIN || err == EBUSY;
+	case 5:		/* LINK: already linked, or the other way round */
+		return err == EBUSY || err == ELOOP;
+	case 6:		/* UNLINK of an unlinked channel */
+		return err == ENOENT;
+	default:
+		return false;
+	}
+}
+
+static void *relq_s4_caller(void *arg)
+{
+	struct relq_s4 *s = arg;
+	unsigned int rng = (unsigned int)(uintptr_t)&rng ^ relq_test_seed();
+	struct relq_info info;
+	struct pollfd pfd;
+	unsigned char buf[64];
+	int op, fd, other, err;
+	ssize_t n;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
+		op = relq_rand(&rng) % 7;
+		fd = __atomic_load_n(&s->fds[relq_rand(&rng) & 1], __ATOMIC_RELAXED);
+		other = __atomic_load_n(&s->fds[relq_rand(&rng) & 1], __ATOMIC_RELAXED);
+		switch (op) {
+		case 0:
+			n = read(fd, buf, sizeof(buf));
+			err = n < 0 ? errno : 0;
+			break;
+		case 1:
+			n = write(fd, buf, 1 + relq_rand(&rng) % 32);
+			err = n < 0 ? errno : 0;
+			break;
+		case 2:
+			err = relq_info(fd, &info);
+			break;
+		case 3:
+			pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+			err = poll(&pfd, 1, 0) < 0 ? errno : 0;
+			break;
+		case 4:
+			err = relq_err(ioctl(fd, RELQ_IOC_DRAIN, 0));
+			break;
+		case 5:
+			err = relq_link(fd, other);
+			break;
+		default:
+			err = relq_unlink(fd);
+			break;
+		}
+		__atomic_add_fetch(&s->calls[op], 1, __ATOMIC_RELAXED);
+		if (!relq_s4_documented(op, err)) {
+			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+			s->bad_op = op;
+			s->bad_err = err;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * T-SYNC-4: 8 threads issue read, write, INFO, poll, DRAIN, LINK and
+ * UNLINK at random on the fds of 2 channels, all O_NONBLOCK, while
+ * another thread closes and reopens those fds, for a bounded time (3 s,
+ * or RELQ_STRESS_SECONDS if lower): every call returns a documented
+ * result: success, EBADF (the fd was being replaced), or the call's own
+ * EAGAIN, EBUSY, ELOOP or ENOENT. lockdep (debug) and KCSAN (kcsan) watch
+ * the kernel side.
+ */
+TEST_F_TIMEOUT(stress, t_sync_4_mixed_calls_while_reopening, 300)
+{
+	struct relq_s4 *s = calloc(1, sizeof(*s));
+	int secs = relq_env_int("RELQ_STRESS_SECONDS", 3), i, k, fd, old;
+	pthread_t t[8];
+	long long end;
+	unsigned long reopens = 0;
+
+	ASSERT_NE(NULL, s);
+	for (k = 0; k < 2; k++) {
+		relq_unique_name(s->names[k], "s4");
+		ASSERT_EQ(0, relq_create(self->sx->ctl, s->names[k], 4096, 64, NULL));
+		s->fds[k] = relq_open(s->names[k], O_RDWR | O_NONBLOCK);
+		ASSERT_LE(0, s->fds[k]);
+	}
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, relq_s4_caller, s));
+	end = relq_now_ms() + 1000LL * (secs < 3 ? secs : 3);
+	for (i = 0; relq_now_ms() < end; i++) {
+		k = i & 1;
+		fd = relq_open(s->names[k], O_RDWR | O_NONBLOCK);
+		ASSERT_LE(0, fd);
+		old = __atomic_exchange_n(&s->fds[k], fd, __ATOMIC_RELAXED);
+		close(old);
+		reopens++;
+		usleep(1000);
+	}
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	for (k = 0; k < 2; k++) {
+		relq_unlink(s->fds[k]);
+		close(s->fds[k]);
+		EXPECT_EQ(0, relq_destroy(self->sx->ctl, s->names[k]));
+	}
+	TH_LOG("%lu reopens; calls: read %lu, write %lu, INFO %lu, poll %lu",
+	       reopens, s->calls[0], s->calls[1], s->calls[2], s->calls[3]);
+	TH_LOG("DRAIN %lu, LINK %lu, UNLINK %lu", s->calls[4], s->calls[5], s->calls[6]);
+	EXPECT_EQ(0, s->bad) TH_LOG("%s gave %s", relq_s4_ops[s->bad_op],
+				    strerror(s->bad_err));
+	for (i = 0; i < 7; i++) {
+		const char *what = relq_s4_ops[i] ?: "?";
+
+		EXPECT_LT(0, s->calls[i]) TH_LOG("%s never ran", what);
+	}
+	free(s);
 }
 
 #include "relq_last_test.h"
