@@ -15,7 +15,9 @@
  *   The point may fire in io_uring's own submission, which then fails
  *   with EAGAIN or ENOMEM before relq sees the command.
  * - T-ERR-2: a probabilistic soak, 10 % failures of all three injectors
- *   for relq's busy tasks only (task-filter + make-it-fail).
+ *   for relq's busy tasks only (task-filter + make-it-fail): writers, a
+ *   reader, a thread that opens, maps and polls, and one that CREATEs,
+ *   LINKs, writes through the link, UNLINKs and DESTROYs.
  *
  * After each injected failure the errno must be one the operation may
  * return, the channel must still work (a probe message goes through), and
@@ -1057,6 +1059,65 @@ static void *soak_churn(void *arg)
 }
 
 /*
+ * The control plane under failures too: CREATE two channels, LINK one to
+ * the other, write through the link, UNLINK, DESTROY both, over and over.
+ * Each step succeeds or fails with an injected errno (ENOMEM, EFAULT);
+ * a failed CREATE leaves no channel behind, a failed DESTROY leaves it
+ * live and the next round's DESTROY, uninjected, removes it.
+ */
+static void *soak_control(void *arg)
+{
+	struct soak *s = arg;
+	char a[RELQ_NAME_LEN], b[RELQ_NAME_LEN];
+	int ctl, fa, fb, err;
+
+	ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		soak_bad(s, "control open failed", errno);
+		return NULL;
+	}
+	relq_unique_name(a, "sca");
+	relq_unique_name(b, "scb");
+	while (!atomic_load(&s->stop)) {
+		atomic_fetch_add(&s->churn_ops, 1);
+		make_it_fail(true);
+		err = relq_create(ctl, a, 1024, 64, NULL);
+		if (!err)
+			err = relq_create(ctl, b, 1024, 64, NULL);
+		if (err && !soak_errno(err))
+			soak_bad(s, "CREATE failed", err);
+		fa = relq_open(a, O_RDWR | O_NONBLOCK);
+		fb = relq_open(b, O_RDWR | O_NONBLOCK);
+		if (fa >= 0 && fb >= 0) {
+			err = relq_link(fa, fb);
+			if (err && !soak_errno(err))
+				soak_bad(s, "LINK failed", err);
+			if (write(fa, "c", 1) < 0 && !soak_errno(errno))
+				soak_bad(s, "write through a link failed", errno);
+			err = relq_unlink(fa);
+			if (err && err != ENOENT && !soak_errno(err))
+				soak_bad(s, "UNLINK failed", err);
+		}
+		err = relq_destroy(ctl, a);
+		if (err && err != ENOENT && !soak_errno(err))
+			soak_bad(s, "DESTROY failed", err);
+		err = relq_destroy(ctl, b);
+		if (err && err != ENOENT && !soak_errno(err))
+			soak_bad(s, "DESTROY failed", err);
+		make_it_fail(false);
+		if (fa >= 0)
+			close(fa);
+		if (fb >= 0)
+			close(fb);
+		/* Uninjected: whatever a failed DESTROY left goes now. */
+		relq_destroy(ctl, a);
+		relq_destroy(ctl, b);
+	}
+	close(ctl);
+	return NULL;
+}
+
+/*
  * The reader, on the test's own thread: every writer's messages arrive
  * once, in order and intact. At @end it stops the writers, then drains
  * what they sent.
@@ -1149,7 +1210,7 @@ TEST(t_err_2_failslab_soak)
 	const char *env = getenv("RELQ_SOAK_SECONDS");
 	unsigned int secs = env ? strtoul(env, NULL, 0) : 15;
 	struct soak_writer wr[SOAK_WRITERS];
-	pthread_t wt[SOAK_WRITERS], ct;
+	pthread_t wt[SOAK_WRITERS], ct, cc;
 	struct relq_counters after;
 	unsigned int w, total = 0;
 	struct soak *s;
@@ -1174,10 +1235,12 @@ TEST(t_err_2_failslab_soak)
 		ASSERT_EQ(0, pthread_create(&wt[w], NULL, soak_write, &wr[w]));
 	}
 	ASSERT_EQ(0, pthread_create(&ct, NULL, soak_churn, s));
+	ASSERT_EQ(0, pthread_create(&cc, NULL, soak_control, s));
 	soak_read(s, relq_now_ms() + secs * 1000LL);
 	for (w = 0; w < SOAK_WRITERS; w++)
 		ASSERT_EQ(0, relq_join_ms(wt[w], 5000));
 	ASSERT_EQ(0, relq_join_ms(ct, 5000));
+	ASSERT_EQ(0, relq_join_ms(cc, 10000));
 	ASSERT_EQ(0, soak_injectors(false));
 	EXPECT_EQ('\0', s->bad[0]) TH_LOG("%s", s->bad);
 	for (w = 0; w < SOAK_WRITERS; w++) {
