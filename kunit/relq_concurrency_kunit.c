@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests that race relq's internals from kthreads: the message ring
- * under the channel's locking protocol (T-MP-3) and registry lookups
- * against DESTROY (T-SYNC-5). Run on the debug (lockdep, KASAN) and kcsan
- * (KCSAN) kernels.
+ * KUnit tests that race relq's internals from kthreads: a channel's own
+ * message path, its locks and waits (T-MP-3), registry lookups against
+ * DESTROY (T-SYNC-5), and a channel's references one by one (T-OBJ-1).
+ * Run on the debug (lockdep, KASAN) and kcsan (KCSAN) kernels.
  */
 #include "../module/relq_internal.h"
 
 #include <kunit/test.h>
+#include <linux/anon_inodes.h>
 #include <linux/completion.h>
+#include <linux/file.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -17,16 +19,19 @@
 
 #define RELQ_MP3_OPS	100000
 #define RELQ_MP3_MSG	48
+#define RELQ_MP3_STOP	0xff	/* the one byte of a reader's stop message */
 
-/* The channel's protocol, on a bare ring: writers, readers, one spinlock. */
+/*
+ * T-MP-3 drives a channel through the driver's own message path,
+ * relq_channel_write() and relq_channel_read(), with its own locks and
+ * waits: no lock of the test's. The kthreads' kiocbs are synchronous and
+ * blocking, on a file of the test's (only its flags matter).
+ */
 struct relq_mp3 {
-	struct relq_ring ring;
-	struct mutex rlock;	/* serialises readers; protects the ring head */
-	struct mutex wlock;	/* serialises writers; protects the ring tail */
-	spinlock_t lock;	/* protects the ring's indices and counters */
+	struct relq_channel *ch;
+	struct file *file;
 	atomic64_t in_msgs, in_bytes, out_msgs, out_bytes;
-	atomic_t corrupt;
-	atomic_t writers_left;
+	atomic_t corrupt, errors;
 	struct completion done[4];
 };
 
@@ -35,39 +40,41 @@ struct relq_mp3_arg {
 	int id;
 };
 
+static const struct file_operations relq_mp3_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* One message through the channel's write or read path. */
+static ssize_t relq_mp3_io(struct relq_mp3 *q, bool write, u8 *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter it;
+	struct kiocb kiocb;
+
+	init_sync_kiocb(&kiocb, q->file);
+	iov_iter_kvec(&it, write ? ITER_SOURCE : ITER_DEST, &kv, 1, len);
+	return write ? relq_channel_write(q->ch, &kiocb, &it) :
+		       relq_channel_read(q->ch, &kiocb, &it);
+}
+
 static int relq_mp3_writer(void *data)
 {
 	struct relq_mp3_arg *a = data;
 	struct relq_mp3 *q = a->q;
 	u8 msg[RELQ_MP3_MSG];
-	struct kvec kv;
-	struct iov_iter it;
 	u32 len, i;
-	bool fits;
 
 	for (i = 0; i < RELQ_MP3_OPS; i++) {
 		len = 1 + (i * 7 + a->id) % RELQ_MP3_MSG;
 		memset(msg, (u8)len, len);
-		mutex_lock(&q->wlock);
-		scoped_guard(spinlock, &q->lock)
-			fits = relq_ring_fits(&q->ring, len);
-		if (!fits) {
-			mutex_unlock(&q->wlock);
-			cond_resched();
-			i--;
+		/* Blocks, in the driver, while the channel is full. */
+		if (relq_mp3_io(q, true, msg, len) != len) {
+			atomic_inc(&q->errors);
 			continue;
 		}
-		kv = (struct kvec){ .iov_base = msg, .iov_len = len };
-		iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, len);
-		if (relq_ring_copy_in(&q->ring, &it, len) != len)
-			atomic_inc(&q->corrupt);
-		scoped_guard(spinlock, &q->lock)
-			relq_ring_commit(&q->ring, len);
-		mutex_unlock(&q->wlock);
 		atomic64_inc(&q->in_msgs);
 		atomic64_add(len, &q->in_bytes);
 	}
-	atomic_dec(&q->writers_left);
 	complete(&q->done[a->id]);
 	return 0;
 }
@@ -77,40 +84,20 @@ static int relq_mp3_reader(void *data)
 	struct relq_mp3_arg *a = data;
 	struct relq_mp3 *q = a->q;
 	u8 msg[RELQ_MP3_MSG];
-	struct kvec kv;
-	struct iov_iter it;
-	u32 len, depth, i;
+	ssize_t len, i;
 
 	for (;;) {
-		mutex_lock(&q->rlock);
-		scoped_guard(spinlock, &q->lock)
-			depth = q->ring.depth;
-		if (!depth) {
-			mutex_unlock(&q->rlock);
-			if (!atomic_read(&q->writers_left)) {
-				/* Writers are done: one last look, then stop. */
-				scoped_guard(spinlock, &q->lock)
-					depth = q->ring.depth;
-				if (!depth)
-					break;
-			}
-			cond_resched();
+		/* Blocks, in the driver, while the channel is empty. */
+		len = relq_mp3_io(q, false, msg, sizeof(msg));
+		if (len == 1 && msg[0] == RELQ_MP3_STOP)
+			break;
+		if (len < 1 || len > RELQ_MP3_MSG) {
+			atomic_inc(&q->errors);
 			continue;
 		}
-		len = relq_ring_peek_len(&q->ring);
-		kv = (struct kvec){ .iov_base = msg, .iov_len = sizeof(msg) };
-		iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(msg));
-		if (len < 1 || len > RELQ_MP3_MSG ||
-		    relq_ring_copy_out(&q->ring, &it, len) != len) {
-			atomic_inc(&q->corrupt);
-		} else {
-			for (i = 0; i < len; i++)
-				if (msg[i] != (u8)len)
-					atomic_inc(&q->corrupt);
-		}
-		scoped_guard(spinlock, &q->lock)
-			relq_ring_consume(&q->ring);
-		mutex_unlock(&q->rlock);
+		for (i = 0; i < len; i++)
+			if (msg[i] != (u8)len)
+				atomic_inc(&q->corrupt);
 		atomic64_inc(&q->out_msgs);
 		atomic64_add(len, &q->out_bytes);
 	}
@@ -118,24 +105,31 @@ static int relq_mp3_reader(void *data)
 	return 0;
 }
 
-/* T-MP-3: 2 writer and 2 reader kthreads, 10^5 messages each writer. */
+/*
+ * T-MP-3: 2 writer and 2 reader kthreads, 10^5 messages each writer, on
+ * a 1 KiB channel, so writers wait for room and readers for messages all
+ * the time: every message arrives once and intact, the counts balance.
+ */
 static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 {
 	struct relq_mp3 *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
 	struct relq_mp3_arg *args = kunit_kcalloc(test, 4, sizeof(*args), GFP_KERNEL);
-	u32 size = relq_ring_size_for(1024);
-	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	struct relq_create c = { .name = "kunit-mp3", .capacity = 1024,
+				 .max_msg = 64 };
+	u8 stop = RELQ_MP3_STOP;
 	struct task_struct *t;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_ASSERT_NOT_NULL(test, args);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	relq_ring_init(&q->ring, buf, size);
-	mutex_init(&q->rlock);
-	mutex_init(&q->wlock);
-	spin_lock_init(&q->lock);
-	atomic_set(&q->writers_left, 2);
+	q->ch = relq_channel_alloc(&c);
+	KUNIT_ASSERT_NOT_NULL(test, q->ch);
+	q->file = anon_inode_getfile("[relq-mp3]", &relq_mp3_fops, NULL, O_RDWR);
+	if (IS_ERR(q->file)) {
+		relq_channel_free(q->ch);
+		KUNIT_FAIL(test, "anon_inode_getfile: %ld", PTR_ERR(q->file));
+		return;
+	}
 	for (i = 0; i < 4; i++) {
 		init_completion(&q->done[i]);
 		args[i] = (struct relq_mp3_arg){ .q = q, .id = i };
@@ -143,16 +137,27 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 				"relq_mp3/%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	}
-	for (i = 0; i < 4; i++)
-		wait_for_completion(&q->done[i]);
+	wait_for_completion(&q->done[0]);
+	wait_for_completion(&q->done[1]);
+	/* One stop message per reader, behind all the data. */
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, relq_mp3_io(q, true, &stop, 1), 1);
+	wait_for_completion(&q->done[2]);
+	wait_for_completion(&q->done[3]);
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&q->corrupt), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q->errors), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&q->in_msgs), 2 * RELQ_MP3_OPS);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&q->out_msgs), atomic64_read(&q->in_msgs));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&q->out_bytes), atomic64_read(&q->in_bytes));
-	KUNIT_EXPECT_EQ(test, q->ring.depth, 0);
-	KUNIT_EXPECT_EQ(test, q->ring.used, 0);
-	KUNIT_EXPECT_EQ(test, q->ring.bytes, 0);
+	KUNIT_EXPECT_EQ(test, q->ch->sent, 2 * RELQ_MP3_OPS + 2);
+	KUNIT_EXPECT_EQ(test, q->ch->received, q->ch->sent);
+	KUNIT_EXPECT_EQ(test, q->ch->ring.depth, 0);
+	KUNIT_EXPECT_EQ(test, q->ch->ring.used, 0);
+	KUNIT_EXPECT_EQ(test, q->ch->ring.bytes, 0);
+	fput(q->file);
+	flush_delayed_fput();
+	relq_channel_free(q->ch);
 }
 
 #define RELQ_SYNC5_CHANNELS	8

@@ -595,6 +595,7 @@ ssize_t relq_channel_read(struct relq_channel *ch, struct kiocb *iocb,
 {
 	return relq_trace_request(ch, false, relq_channel_do_read(ch, iocb, to));
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_read);
 
 /* The file @ch forwards to, with a reference of the caller's own, or NULL. */
 static struct file *relq_channel_get_lower(struct relq_channel *ch)
@@ -694,6 +695,7 @@ ssize_t relq_channel_write(struct relq_channel *ch, struct kiocb *iocb,
 	fput(lower);
 	return relq_trace_request(ch, true, ret);
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_write);
 
 /**
  * relq_channel_poll_mask() - what read and write would do now
