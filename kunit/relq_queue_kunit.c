@@ -2,7 +2,8 @@
 /*
  * KUnit tests for relq's message ring (module/queue.c): record sizes,
  * fit accounting, FIFO order, wrap-around and byte exactness, driven
- * through kernel iov_iters.
+ * through kernel iov_iters; and the ring's and the cancel-safe queue's
+ * spinlock-side functions in atomic context (T-SYNC-2).
  */
 #include "../module/relq_internal.h"
 
@@ -118,10 +119,89 @@ static void relq_queue_fits_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.used, 0);
 }
 
+/* A spinlock of the test's own, for T-SYNC-2's atomic section. */
+static DEFINE_SPINLOCK(relq_sync2_lock);
+
+/*
+ * T-SYNC-2: every function of the ring and of the cancel-safe queue that
+ * runs under a spinlock in relq (the ring's index and accounting helpers
+ * under the channel lock; the queue's operations, which take their own)
+ * is called here with a spinlock held and interrupts off. A sleep in any
+ * of them is a "sleeping function called from invalid context" report
+ * (DEBUG_ATOMIC_SLEEP), which the run's splat scan fails on. The copy
+ * functions sleep by design (a user page fault) and run under the
+ * channel's mutexes only, so they stay outside.
+ */
+static void relq_queue_t_sync_2_atomic_context(struct kunit *test)
+{
+	u32 size = relq_ring_size_for(64);
+	u8 *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	u8 msg[8] = "atomic!", out[8];
+	struct kvec kv = { .iov_base = msg, .iov_len = 8 };
+	struct relq_req a, b, *got, *taken;
+	struct relq_ring r;
+	struct relq_csq q;
+	unsigned long flags;
+	struct iov_iter it;
+	bool fits, empty;
+	u32 rec, len, depth;
+	unsigned int flushed, closed;
+	int requeued;
+	LIST_HEAD(out_list);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	relq_ring_init(&r, buf, size);
+	iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, 8);
+	KUNIT_ASSERT_EQ(test, relq_ring_copy_in(&r, &it, 8), 8);
+	relq_csq_init(&q);
+	relq_req_init(&a, NULL, NULL);
+	relq_req_init(&b, NULL, NULL);
+
+	spin_lock_irqsave(&relq_sync2_lock, flags);
+	fits = relq_ring_fits(&r, 8);
+	rec = relq_rec_size(8);
+	relq_ring_commit(&r, 8);
+	len = relq_ring_peek_len(&r);
+	depth = r.depth;
+	empty = relq_csq_empty(&q);
+	relq_csq_insert(&q, &a);
+	relq_csq_insert(&q, &b);
+	got = relq_csq_remove_next(&q, NULL);
+	requeued = relq_csq_requeue(&q, got);
+	taken = relq_csq_remove_next(&q, NULL);
+	relq_csq_complete(&q, taken);
+	relq_csq_cancel(&q, &b);
+	flushed = relq_csq_flush(&q, NULL, NULL, &out_list);
+	closed = relq_csq_close(&q, &out_list);
+	spin_unlock_irqrestore(&relq_sync2_lock, flags);
+
+	KUNIT_EXPECT_TRUE(test, fits);
+	KUNIT_EXPECT_EQ(test, rec, relq_rec_size(8));
+	KUNIT_EXPECT_EQ(test, len, 8);
+	KUNIT_EXPECT_EQ(test, depth, 1);
+	KUNIT_EXPECT_TRUE(test, empty);
+	KUNIT_EXPECT_PTR_EQ(test, got, &a);
+	KUNIT_EXPECT_EQ(test, requeued, 0);
+	KUNIT_EXPECT_PTR_EQ(test, taken, &a);
+	KUNIT_EXPECT_EQ(test, a.state, RELQ_REQ_DONE);
+	KUNIT_EXPECT_EQ(test, b.state, RELQ_REQ_CANCELLED);
+	KUNIT_EXPECT_EQ(test, flushed + closed, 0);
+	/* The consume side, and the message is the one that went in. */
+	kv = (struct kvec){ .iov_base = out, .iov_len = 8 };
+	iov_iter_kvec(&it, ITER_DEST, &kv, 1, 8);
+	KUNIT_ASSERT_EQ(test, relq_ring_copy_out(&r, &it, 8), 8);
+	spin_lock_irqsave(&relq_sync2_lock, flags);
+	relq_ring_consume(&r);
+	spin_unlock_irqrestore(&relq_sync2_lock, flags);
+	KUNIT_EXPECT_MEMEQ(test, out, msg, 8);
+	KUNIT_EXPECT_EQ(test, r.used, 0);
+}
+
 static struct kunit_case relq_queue_cases[] = {
 	KUNIT_CASE(relq_queue_rec_size),
 	KUNIT_CASE(relq_queue_fifo_wrap),
 	KUNIT_CASE(relq_queue_fits_accounting),
+	KUNIT_CASE(relq_queue_t_sync_2_atomic_context),
 	{}
 };
 

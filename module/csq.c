@@ -50,6 +50,7 @@ bool relq_csq_empty(const struct relq_csq *q)
 {
 	return !READ_ONCE(q->nr);
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_csq_empty);
 
 /**
  * relq_req_init() - make a request ready for relq_csq_insert()
