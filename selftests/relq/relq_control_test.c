@@ -11,6 +11,7 @@
  * changes are restored by the fixture's teardown, even after a failure.
  */
 #include <dirent.h>
+#include <ftw.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -386,6 +387,103 @@ TEST_F(control, t_sec_3_alternate_node_eperm)
 	EXPECT_FALSE(relq_list_has(self->fd, nname, NULL));
 	EXPECT_FALSE(relq_node_exists(nname));
 	EXPECT_TRUE(relq_list_has(self->fd, name, NULL));
+}
+
+/* relq's debugfs files, collected by an nftw() walk as root. */
+#define RELQ_ERR3_MAX	64
+static char relq_err3_files[RELQ_ERR3_MAX][128];
+static int relq_err3_nfiles, relq_err3_writable;
+
+static int relq_err3_walk_fn(const char *path, const struct stat *st,
+			     int type, struct FTW *ftw)
+{
+	if (type != FTW_F)
+		return 0;
+	if (st->st_mode & 0222)
+		relq_err3_writable++;
+	if (relq_err3_nfiles < RELQ_ERR3_MAX)
+		snprintf(relq_err3_files[relq_err3_nfiles++], 128, "%s", path);
+	return 0;
+}
+
+/*
+ * T-ERR-3: uid 65534 through a 0666 copy of the control node gets EPERM
+ * from CREATE, DESTROY and LIST, and cannot open any of relq's debugfs
+ * files for writing (EACCES, or EPERM); the production module has no
+ * writable debugfs file at all (the test build's race-window hooks are
+ * root-only, 0600). Without debugfs the debugfs part SKIPs.
+ */
+TEST_F(control, t_err_3_unprivileged_knobs)
+{
+	char path[96], name[RELQ_NAME_LEN], taint[32] = "";
+	struct relq_create c;
+	struct stat st;
+	int *r, i, err;
+	bool test_build;
+	pid_t pid;
+	FILE *f;
+
+	ASSERT_EQ(0, stat(RELQ_CONTROL_PATH, &st));
+	err = relq_nodes_mknod(&self->st.nodes, st.st_rdev, path, sizeof(path));
+	ASSERT_EQ(0, err) TH_LOG("mknod: %s", strerror(err));
+	ASSERT_EQ(0, relq_ctl_create(self->fd, &self->st, "e3", 4096, 64, name, NULL));
+	relq_err3_nfiles = 0;
+	relq_err3_writable = 0;
+	if (!access(RELQ_DEBUGFS_DIR, F_OK))
+		ASSERT_EQ(0, nftw(RELQ_DEBUGFS_DIR, relq_err3_walk_fn, 8, FTW_PHYS));
+	r = relq_shared_ints(5 + RELQ_ERR3_MAX);
+	ASSERT_TRUE(!!r);
+	memset(r, 0xff, (5 + RELQ_ERR3_MAX) * sizeof(int));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd;
+		__u32 n;
+
+		r[0] = relq_become_nobody();
+		if (r[0])
+			_exit(1);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		r[1] = fd < 0 ? errno : 0;
+		if (fd >= 0) {
+			relq_ctl_create_arg(&c, "err3-nobody");
+			r[2] = relq_create_raw(fd, &c);
+			r[3] = relq_destroy(fd, name);
+			r[4] = relq_list(fd, NULL, 0, &n);
+		}
+		for (i = 0; i < relq_err3_nfiles; i++) {
+			fd = open(relq_err3_files[i], O_WRONLY | O_CLOEXEC);
+			r[5 + i] = fd < 0 ? errno : 0;
+			if (fd >= 0)
+				close(fd);
+		}
+		_exit(0);
+	}
+	EXPECT_EQ(0, relq_wait_child(pid));
+	EXPECT_EQ(0, r[0]) TH_LOG("dropping privileges failed");
+	EXPECT_EQ(0, r[1]) TH_LOG("open of the alternate node failed");
+	EXPECT_EQ(EPERM, r[2]);
+	EXPECT_EQ(EPERM, r[3]);
+	EXPECT_EQ(EPERM, r[4]);
+	EXPECT_TRUE(relq_list_has(self->fd, name, NULL));
+	for (i = 0; i < relq_err3_nfiles; i++)
+		EXPECT_TRUE(r[5 + i] == EACCES || r[5 + i] == EPERM)
+			TH_LOG("uid 65534 opened %s for writing: %s", relq_err3_files[i],
+			       strerror(r[5 + i]));
+	munmap(r, (5 + RELQ_ERR3_MAX) * sizeof(int));
+	if (!relq_err3_nfiles)
+		SKIP(return, "%s: no files (debugfs not mounted?): the debugfs part could not run",
+		     RELQ_DEBUGFS_DIR);
+	f = fopen("/sys/module/relq/taint", "re");
+	ASSERT_NE(NULL, f);
+	if (!fgets(taint, sizeof(taint), f))
+		taint[0] = '\0';
+	fclose(f);
+	test_build = strchr(taint, 'N');
+	TH_LOG("%d debugfs files, %d writable by root (%s build)", relq_err3_nfiles,
+	       relq_err3_writable, test_build ? "test" : "production");
+	if (!test_build)
+		EXPECT_EQ(0, relq_err3_writable);
 }
 
 /*
