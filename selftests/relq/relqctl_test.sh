@@ -402,8 +402,10 @@ trap cleanup EXIT
 ktap_print_header
 ktap_set_plan "${#cases[@]}"
 for c in "${cases[@]}"; do
+	t0=$(now_us)
 	"t_$c" > "$tmp/case.log" 2>&1
 	r=$?
+	ktap_print_msg "relqctl_$c: $(( ($(now_us) - t0) / 1000 )) ms"
 	if [ $r = 0 ]; then
 		ktap_test_pass "relqctl_$c"
 	elif [ $r = 4 ]; then
