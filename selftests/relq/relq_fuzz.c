@@ -350,10 +350,16 @@ static void op_mmap(struct fuzz *f)
 		f->sink += *(unsigned char *)p;
 	if (chance(f, 20))
 		mprotect(p, len, PROT_READ | PROT_WRITE);
-	if (chance(f, 20))
-		p = mremap(p, len, len * 2, MREMAP_MAYMOVE);
-	if (p != MAP_FAILED)
-		munmap(p, len * 2);
+	if (chance(f, 20)) {
+		void *q = mremap(p, len, len * 2, MREMAP_MAYMOVE);
+
+		if (q != MAP_FAILED) {
+			p = q;
+			len *= 2;
+		}
+	}
+	/* Exactly what is mapped: more would unmap a neighbour (the ring). */
+	munmap(p, len);
 }
 
 static void op_poll(struct fuzz *f)
