@@ -18,4 +18,4 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$RELQ_TOP/kunit" "$RELQ_TOP/include" "$dir/"
 make -s -C "$kdir" M="$dir" clean >/dev/null
 # shellcheck disable=SC2046
-make -C "$kdir" M="$dir" $(relq_kbuild_args "$target") "$@" modules
+make -j"$(nproc)" -C "$kdir" M="$dir" $(relq_kbuild_args "$target") "$@" modules

@@ -99,6 +99,7 @@ fi
 run_collection() {
 	local base=$1 sfx=$2 t name var args i sel=()
 	for t in $(cut -d: -f2 "$base/kselftest-list.txt"); do
+		case " ${RELQ_SKIP_PROGS:-} " in *" $t "*) continue ;; esac
 		case $sfx in
 		# The -m32 builds prove the ABI: the programs that exercise
 		# the ioctl structs and the copy paths, not the timing-heavy ones.

@@ -129,7 +129,11 @@ check t_inst_3_rule_new_channel "660 0 $relq_gid" /dev/relq/udev-def
 # re-created channels are back to the kernel's defaults.
 rm -f /etc/udev/rules.d/60-relq.rules
 udevadm control --reload
+# Events queued before the reload (a replayed module "add" would write
+# default_group again) are done before the parameter is reset.
+udevadm settle --timeout=30
 echo -1 > /sys/module/relq/parameters/default_group
+echo "# default_group is now $(cat /sys/module/relq/parameters/default_group)"
 "$relqctl" destroy udev-def >/dev/null
 "$relqctl" destroy udev-exp >/dev/null
 "$relqctl" create udev-def >/dev/null
