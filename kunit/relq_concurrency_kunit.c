@@ -161,7 +161,7 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 }
 
 #define RELQ_SYNC5_CHANNELS	8
-#define RELQ_SYNC5_ROUNDS	200
+#define RELQ_SYNC5_ROUNDS	50
 
 struct relq_sync5 {
 	u32 ids[RELQ_SYNC5_CHANNELS];
@@ -225,7 +225,7 @@ static int relq_sync5_create(const struct relq_create *c, u32 *id)
 
 /*
  * T-SYNC-5: two kthreads look channels up by id (RCU + kref_get_unless_zero)
- * while the test destroys and re-creates them 200 times with no pause in
+ * while the test destroys and re-creates them 50 times with no pause in
  * between: every hit is the live channel of that id and outlives its use;
  * afterwards no lookup finds a destroyed id. The log says how many hits
  * found a channel mid-DESTROY, the interleavings that matter.
