@@ -241,6 +241,12 @@ rmmod_with_channels() {
 	insmod "$relq_ko" && node_is_root_only
 }
 step t_dv_6_counters_zero_before_rmmod counters_zero
+# T-UPTR-4: no relq line in the log prints a raw kernel address (%p is
+# hashed; %px, or a pointer printed as a number, would show one).
+no_raw_pointers() {
+	! dmesg | grep -i relq | grep -E '(0x)?ffff(ffff[89a-f]|[89a-f][0-9a-f]{3})[0-9a-f]{8}\b'
+}
+step t_uptr_4_no_pointers_in_dmesg no_raw_pointers
 if [ -n "${RELQCTL:-}" ]; then
 	step t_obj_3_rmmod_refused_while_open rmmod_refused_while_open
 	step t_obj_4_rmmod_with_channels rmmod_with_channels

@@ -239,6 +239,73 @@ TEST_F(channel, t_buf_5_no_stale_bytes)
 	munmap(page, pg);
 }
 
+/*
+ * 8-byte windows of @p, at every byte offset, that look like an x86-64
+ * kernel address: the top 17 bits set (the direct map and vmalloc at
+ * 0xffff8..., the kernel image and modules at 0xffffffff8...). The
+ * kernel is 64-bit for the -m32 build too, so the same scan holds there.
+ */
+static int relq_kernel_words(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	unsigned long long v;
+	int hits = 0;
+	size_t i;
+
+	for (i = 0; i + sizeof(v) <= len; i++) {
+		memcpy(&v, b + i, sizeof(v));
+		if ((v >> 47) == 0x1ffff)
+			hits++;
+	}
+	return hits;
+}
+
+/*
+ * T-UPTR-4: nothing relq hands back to user space carries a kernel
+ * address: the bytes of INFO, LIST entries, CREATE's struct after the
+ * call, a read()'s buffer (beyond and within the message) and the whole
+ * status page are scanned for kernel-looking words. (The suite's dmesg
+ * is checked for raw pointers by the harness, t_uptr_4_no_pointers_in_dmesg.)
+ */
+TEST_F(channel, t_uptr_4_no_kernel_addresses)
+{
+	struct relq_list_entry entries[8];
+	struct relq_create c;
+	struct relq_info info;
+	unsigned char buf[RELQ_CH_MAX_MSG];
+	char name[RELQ_NAME_LEN];
+	void *page;
+	__u32 n;
+
+	ASSERT_EQ(32, relq_send(self->fd, 32, 3));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, relq_info(self->fd, &info));
+	EXPECT_EQ(0, relq_kernel_words(&info, sizeof(info)));
+
+	memset(entries, 0, sizeof(entries));
+	ASSERT_EQ(0, relq_list(self->ctl, entries, 8, &n));
+	EXPECT_EQ(0, relq_kernel_words(entries, sizeof(entries)));
+
+	memset(&c, 0, sizeof(c));
+	relq_unique_name(name, "u4");
+	memcpy(c.name, name, sizeof(c.name));
+	c.capacity = 4096;
+	c.max_msg = 64;
+	ASSERT_EQ(0, relq_create_raw(self->ctl, &c));
+	EXPECT_EQ(0, relq_kernel_words(&c, sizeof(c)));
+	EXPECT_EQ(0, relq_destroy(self->ctl, name));
+
+	page = mmap(NULL, relq_page_size(), PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	EXPECT_EQ(0, relq_kernel_words(page, relq_page_size()));
+	munmap(page, relq_page_size());
+
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(32, read(self->fd, buf, sizeof(buf)));
+	EXPECT_TRUE(relq_check_pattern(buf, 32, 3));
+	EXPECT_EQ(0, relq_kernel_words(buf, sizeof(buf)));
+}
+
 #include "relq_last_test.h"
 
 TEST_HARNESS_MAIN
