@@ -76,6 +76,14 @@ def main(argv):
             if err in errno.errorcode.values() and err not in documented:
                 problems.append("test %s asserts %s, which the table does not document"
                                 % (name, err))
+    # T-CPL-2's list in relq_test.h is the table's set of errnos.
+    hdr = open(os.path.join(TOP, "selftests/relq/relq_test.h")).read()
+    m = re.search(r"relq_documented_errnos\[\] = \{([^}]*)\}", hdr)
+    listed = set(re.findall(r"E[A-Z0-9]+", m.group(1))) if m else set()
+    if listed != documented:
+        problems.append("relq_test.h's relq_documented_errnos differs from the table: "
+                        "missing %s, extra %s" % (sorted(documented - listed),
+                                                  sorted(listed - documented)))
     for p in problems:
         print("# " + p)
     ok = not problems

@@ -9,7 +9,8 @@
  *
  * Include it after every other test of the program, just before
  * TEST_HARNESS_MAIN: the harness runs fixtures in the order they were
- * defined, so this fixture's one test runs last.
+ * defined, so this fixture's tests run last. T-CPL-2 rides along: the
+ * errnos the program's tests saw are all documented ones.
  */
 #ifndef RELQ_LAST_TEST_H
 #define RELQ_LAST_TEST_H
@@ -48,6 +49,34 @@ TEST_F(after_all, t_cln_5_nothing_left_behind)
 	EXPECT_EQ(0, c.open_files);
 	EXPECT_EQ(0, c.live_channels);
 	EXPECT_EQ(0, c.channel_objects);
+}
+
+/*
+ * T-CPL-2: every errno this program's tests got through relq_err() is
+ * one the userspace API documents, and none is a kernel-internal code
+ * (512-529: ERESTARTSYS, ENOIOCTLCMD, EIOCBQUEUED, ...) that leaked out.
+ */
+TEST_F(after_all, t_cpl_2_errnos_documented)
+{
+	unsigned int e, distinct = 0, total = 0, k;
+	bool documented;
+
+	ASSERT_NE(NULL, relq_errno_seen);
+	for (e = 1; e < RELQ_ERRNO_MAX; e++) {
+		if (!relq_errno_seen[e])
+			continue;
+		distinct++;
+		total += relq_errno_seen[e];
+		documented = false;
+		for (k = 0; k < sizeof(relq_documented_errnos) / sizeof(int); k++)
+			documented |= relq_documented_errnos[k] == (int)e;
+		EXPECT_FALSE(e >= 512 && e <= 529) TH_LOG("kernel-internal errno %u", e);
+		EXPECT_TRUE(documented) TH_LOG("errno %u (%s), %u times, is not documented",
+					       e, strerror(e), relq_errno_seen[e]);
+	}
+	if (!total)
+		SKIP(return, "no negative result went through relq_err() in this program");
+	TH_LOG("%u negative results, %u distinct errnos, all documented", total, distinct);
 }
 
 #endif /* RELQ_LAST_TEST_H */

@@ -77,13 +77,45 @@ static inline size_t relq_page_size(void)
 }
 
 /*
+ * T-CPL-2: every errno relq_err() returns is counted in a table that a
+ * program's test processes share (mapped before the harness forks them);
+ * the program's last tests check it (relq_last_test.h).
+ */
+#define RELQ_ERRNO_MAX	4096
+static unsigned int *relq_errno_seen;
+
+__attribute__((constructor)) static void relq_errno_log_init(void)
+{
+	void *p = mmap(NULL, RELQ_ERRNO_MAX * sizeof(unsigned int),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	relq_errno_seen = p == MAP_FAILED ? NULL : p;
+}
+
+/*
  * The errno of a failed system call, 0 when it succeeded:
- * EXPECT_EQ(EBADF, relq_err(read(fd, buf, 1))).
+ * EXPECT_EQ(EBADF, relq_err(read(fd, buf, 1))). It is the one function
+ * negative results go through, and it records each errno (T-CPL-2).
  */
 static inline int relq_err(long ret)
 {
-	return ret == -1 ? errno : 0;
+	int err = ret == -1 ? errno : 0;
+
+	if (err > 0 && err < RELQ_ERRNO_MAX && relq_errno_seen)
+		__atomic_add_fetch(&relq_errno_seen[err], 1, __ATOMIC_RELAXED);
+	return err;
 }
+
+/*
+ * Every errno the userspace API documents (the errno table of
+ * Documentation/userspace-api/relq.rst; scripts/errno_table.py keeps the
+ * two equal).
+ */
+static const int relq_documented_errnos[] = {
+	E2BIG, EACCES, EAGAIN, EBADF, EBUSY, ECANCELED, EDQUOT, EEXIST, EFAULT,
+	EINTR, EINVAL, ELOOP, EMLINK, EMSGSIZE, ENAMETOOLONG, ENODEV, ENOENT,
+	ENOMEM, ENOSPC, ENOTTY, ENXIO, EOPNOTSUPP, EPERM, EPIPE, ESPIPE,
+};
 
 /*
  * The errno of a failed mmap(), 0 when it succeeded; an unexpected
