@@ -306,6 +306,106 @@ TEST_F(channel, t_uptr_4_no_kernel_addresses)
 	EXPECT_EQ(0, relq_kernel_words(buf, sizeof(buf)));
 }
 
+/* T-UPTR-3's page flipper: unmap and map again one page, until told. */
+struct relq_flip {
+	void *page;
+	int stop;		/* __atomic */
+	unsigned long flips;
+};
+
+static void *relq_flip_fn(void *arg)
+{
+	struct relq_flip *f = arg;
+	size_t pg = relq_page_size();
+	void *p;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		munmap(f->page, pg);
+		sched_yield();
+		p = mmap(f->page, pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (p != f->page)
+			break;
+		f->flips++;
+	}
+	return NULL;
+}
+
+/*
+ * T-UPTR-3: one thread unmaps and maps again the page that holds the
+ * ioctl arguments and the read and write buffers, while this one issues
+ * INFO, LIST, write and read with them for 2 s: each call succeeds or
+ * fails with EFAULT (or EAGAIN, for a read of an empty channel), nothing
+ * oopses, and the accounting balances: the channel counts exactly the
+ * writes that succeeded and the reads that did.
+ */
+TEST_F_TIMEOUT(channel, t_uptr_3_argument_page_unmapped_under_calls, 60)
+{
+	size_t pg = relq_page_size();
+	unsigned long calls = 0, efault = 0, wrote = 0, got = 0, bad = 0;
+	struct relq_flip f = { 0 };
+	struct relq_info info;
+	long long end;
+	pthread_t t;
+	ssize_t n;
+	int nb, err;
+
+	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, nb);
+	f.page = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	ASSERT_NE(MAP_FAILED, f.page);
+	ASSERT_EQ(0, pthread_create(&t, NULL, relq_flip_fn, &f));
+	end = relq_now_ms() + 2000;
+	while (relq_now_ms() < end) {
+		struct relq_info *ui = f.page;
+		struct relq_list *ul = f.page;
+
+		switch (calls++ % 4) {
+		case 0:
+			/* A fresh page's size field is 0: EINVAL, the fetch ran. */
+			err = relq_err(ioctl(nb, RELQ_IOC_INFO, ui));
+			if (err && err != EFAULT && err != EINVAL)
+				bad++;
+			break;
+		case 1:
+			err = relq_err(ioctl(self->ctl, RELQ_IOC_LIST, ul));
+			if (err && err != EFAULT && err != EINVAL)
+				bad++;
+			break;
+		case 2:
+			n = write(nb, f.page, 16);
+			err = n < 0 ? errno : 0;
+			if (n == 16)
+				wrote++;
+			else if (err != EFAULT && err != EAGAIN)
+				bad++;
+			break;
+		default:
+			n = read(nb, f.page, 64);
+			err = n < 0 ? errno : 0;
+			if (n == 16)
+				got++;
+			else if (err != EFAULT && err != EAGAIN)
+				bad++;
+			break;
+		}
+		efault += err == EFAULT;
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	munmap(f.page, pg);
+	ASSERT_EQ(0, relq_info(nb, &info));
+	TH_LOG("%lu calls, %lu EFAULT, %lu page flips; %lu writes, %lu reads",
+	       calls, efault, f.flips, wrote, got);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(wrote, info.sent);
+	EXPECT_EQ(got, info.received);
+	EXPECT_EQ(wrote - got, info.depth);
+	EXPECT_LT(0, f.flips);
+	close(nb);
+}
+
 #include "relq_last_test.h"
 
 TEST_HARNESS_MAIN
