@@ -28,6 +28,9 @@ set -uo pipefail
 lint_only=0
 [ "${1:-}" = --lint-only ] && lint_only=1
 targets=${TARGETS:-6.12 6.1 debug verify kcsan}
+# debug and verify both chosen: one boot runs both (guest-debug.sh).
+with_verify=0
+case " $targets " in *" debug "*" verify "*) with_verify=1 ;; esac
 res=$RELQ_TOP/results
 rm -rf "$res"
 mkdir -p "$res/host"
@@ -357,17 +360,42 @@ vm_target() {
 		moddir=$RELQ_TOP/.build/$t-dkms
 		expect=$(cat "$res/host/dkms-$t.srcversion")
 	fi
-	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "${RELQ_VM_TIMEOUT:-1200}" -- \
+	# With verify among the targets, the debug boot runs it too, after
+	# the suite (guest-debug.sh): one KASAN boot instead of two.
+	local script=(guest-suite.sh) timeout=${RELQ_VM_TIMEOUT:-1200}
+	local secs=$(( ${FUZZ_MINUTES:-1} * 60 ))
+	if [ "$t" = debug ] && [ "$with_verify" = 1 ]; then
+		script=(guest-debug.sh "$res/verify")
+		timeout=$((timeout + secs + 900))
+	fi
+	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "$timeout" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-3}" \
 		RELQ_SKIP_PROGS="$skip" RELQ_OBJ2_CYCLES="$obj2" \
-		RELQ_KSRC="$ksrc" \
+		RELQ_KSRC="$ksrc" FUZZ_SECONDS="$secs" \
+		${RELQ_SEED:+RELQ_SEED="$RELQ_SEED"} \
 		RELQ_EXPECT_SRCVERSION="$expect" \
-		bash "$RELQ_TOP/scripts/guest-suite.sh" "$moddir" \
-		"$RELQ_TOP/.build/kselftest" "$filter" "$m32" \
+		bash "$RELQ_TOP/scripts/${script[0]}" "${script[@]:1}" "$moddir" \
+		"$RELQ_TOP/.build/kselftest" "$filter" "$m32" "$RELQ_TOP/.build/selftests" \
 		> "$out/vm.out" 2>&1
 	rc=$?
 	vm_tap "$t" "$out"
 	[ $rc -eq 0 ] || relq_log "$t: suite exited $rc; see $out/"
+	return 0
+}
+
+# verify_results: the verify stage's TAP and table, after its run (its
+# own boot, or the debug boot's second half, whose kernel logs it shares).
+verify_results() {
+	local out=$res/verify f
+	if [ "$with_verify" = 1 ] && [ ! -f "$out/console.log" ]; then
+		for f in console.log dmesg.txt kmemleak.txt; do
+			[ -f "$res/debug/$f" ] && cp "$res/debug/$f" "$out/$f"
+		done
+	fi
+	vm_tap verify "$out"
+	[ "$(cat "$out/cmd.rc" 2>/dev/null)" = 0 ] ||
+		relq_log "verify: exited $(cat "$out/cmd.rc" 2>/dev/null); see $out/"
+	python3 "$RELQ_TOP/scripts/verify_table.py" "$res" | tee "$out/table.txt"
 	return 0
 }
 
@@ -382,10 +410,8 @@ verify_target() {
 		bash "$RELQ_TOP/scripts/guest-verify.sh" "$RELQ_TOP/.build/debug" \
 		"$RELQ_TOP/.build/selftests" > "$out/vm.out" 2>&1
 	rc=$?
-	vm_tap verify "$out"
 	[ $rc -eq 0 ] || relq_log "verify: exited $rc; see $out/"
-	python3 "$RELQ_TOP/scripts/verify_table.py" "$res" | tee "$out/table.txt"
-	return 0
+	verify_results
 }
 
 # flavour_of TARGET: the kernel a target boots, if relq builds it.
@@ -467,7 +493,9 @@ if [ $lint_only -eq 0 ]; then
 	for t in $targets; do
 		f=$(flavour_of "$t")
 		[ -z "$f" ] || need_kernel "$f"
-		if [ "$t" = verify ]; then
+		if [ "$t" = verify ] && [ "$with_verify" = 1 ]; then
+			stage verify verify_results
+		elif [ "$t" = verify ]; then
 			stage verify verify_target
 		else
 			stage "vm-$t" vm_target "$t"

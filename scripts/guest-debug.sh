@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The debug kernel's two runs in one boot, to save one (a KASAN boot costs
+# most of a minute under TCG): the suite (guest-suite.sh, results in
+# $RELQ_OUT), then make verify's fault injection and fuzzing
+# (guest-verify.sh, results in VERIFY_OUT, with its own cmd.log and
+# cmd.rc there). The suite unloads relq at its end; the verifier loads it
+# again. The VM's kernel log and kmemleak report cover both.
+#
+#	guest-debug.sh VERIFY_OUT MODDIR STDIR FILTER M32 PROGDIR
+verify_out=${1:?VERIFY_OUT}
+shift
+bash "$RELQ_TOP/scripts/guest-suite.sh" "$1" "$2" "$3" "$4"
+rc=$?
+mkdir -p "$verify_out"
+RELQ_OUT=$verify_out bash "$RELQ_TOP/scripts/guest-verify.sh" "$1" "$5" \
+	> "$verify_out/cmd.log" 2>&1
+echo $? > "$verify_out/cmd.rc"
+exit $rc
