@@ -370,7 +370,7 @@ vm_target() {
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "$timeout" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-3}" \
-		RELQ_SKIP_PROGS="$skip" RELQ_OBJ2_CYCLES="$obj2" \
+		RELQ_SKIP_PROGS="$skip" RELQ_OBJ2_CYCLES="$obj2" RELQ_OPEN4_ROUNDS=1000 \
 		RELQ_KSRC="$ksrc" FUZZ_SECONDS="$secs" \
 		${RELQ_SEED:+RELQ_SEED="$RELQ_SEED"} \
 		RELQ_EXPECT_SRCVERSION="$expect" \

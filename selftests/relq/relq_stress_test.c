@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -564,6 +566,123 @@ TEST_F_TIMEOUT(stress, t_sync_4_mixed_calls_while_reopening, 300)
 		EXPECT_LT(0, s->calls[i]) TH_LOG("%s never ran", what);
 	}
 	free(s);
+}
+
+/* T-OPEN-4's shared state: two openers on one node path, round by round. */
+struct relq_o4 {
+	char path[128];
+	unsigned int round;	/* __atomic: the current round, ~0U to stop */
+	unsigned int done[2];	/* __atomic: the round each opener finished */
+	unsigned long opened, enxio, enodev, bad;
+	int bad_err;
+};
+
+struct relq_o4_arg {
+	struct relq_o4 *o;
+	int id;
+};
+
+static void *relq_o4_opener(void *arg)
+{
+	struct relq_o4_arg *a = arg;
+	struct relq_o4 *o = a->o;
+	unsigned int r;
+	char buf[8];
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		r = __atomic_load_n(&o->round, __ATOMIC_ACQUIRE);
+		if (r == ~0U)
+			return NULL;
+		if (__atomic_load_n(&o->done[a->id], __ATOMIC_RELAXED) == r) {
+			sched_yield();
+			continue;
+		}
+		fd = open(o->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			__atomic_add_fetch(&o->opened, 1, __ATOMIC_RELAXED);
+			/* Live: empty, EAGAIN; destroyed since: ENODEV. */
+			n = read(fd, buf, sizeof(buf));
+			if (n < 0 && errno == ENODEV)
+				__atomic_add_fetch(&o->enodev, 1, __ATOMIC_RELAXED);
+			else if (n >= 0 || errno != EAGAIN)
+				__atomic_add_fetch(&o->bad, 1, __ATOMIC_RELAXED);
+			close(fd);
+		} else if (errno == ENXIO) {
+			/* The channel is gone: this round is over for us. */
+			__atomic_add_fetch(&o->enxio, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&o->done[a->id], r, __ATOMIC_RELEASE);
+		} else if (errno != ENOENT) {
+			/* ENOENT: the node is being made for the next round. */
+			__atomic_add_fetch(&o->bad, 1, __ATOMIC_RELAXED);
+			o->bad_err = errno;
+		}
+	}
+}
+
+/*
+ * T-OPEN-4: two threads open a channel through a node of its device
+ * number (a node of the test's own, which outlives the channel) while the
+ * main thread DESTROYs it, round after round (RELQ_OPEN4_ROUNDS, default
+ * 10^4; make check gives 10^3): every open either succeeds, and the file
+ * then reads EAGAIN or, once destroyed, ENODEV, or fails with ENXIO; no
+ * other result; the open-file and channel counters return to baseline.
+ */
+TEST_F_TIMEOUT(stress, t_open_4_opens_race_destroy, 900)
+{
+	const char *env = getenv("RELQ_OPEN4_ROUNDS");
+	unsigned int rounds = env && atoi(env) > 0 ? atoi(env) : 10000, r;
+	struct relq_o4_arg args[2];
+	struct relq_nodes nd = { 0 };
+	char name[RELQ_NAME_LEN], node[96];
+	struct relq_counters before, after;
+	struct relq_o4 *o;
+	pthread_t t[2];
+	struct stat st;
+	int i, cerr;
+
+	o = calloc(1, sizeof(*o));
+	ASSERT_NE(NULL, o);
+	cerr = relq_counters_read(&before);
+	ASSERT_EQ(0, relq_nodes_dir(&nd));
+	snprintf(o->path, sizeof(o->path), "%s/o4", nd.dir);
+	for (i = 0; i < 2; i++) {
+		args[i] = (struct relq_o4_arg){ .o = o, .id = i };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, relq_o4_opener, &args[i]));
+	}
+	for (r = 1; r <= rounds; r++) {
+		relq_unique_name(name, "o4");
+		ASSERT_EQ(0, relq_create(self->sx->ctl, name, 4096, 64, NULL));
+		relq_channel_path(node, sizeof(node), name);
+		ASSERT_EQ(0, stat(node, &st));
+		unlink(o->path);
+		ASSERT_EQ(0, mknod(o->path, S_IFCHR | 0600, st.st_rdev));
+		__atomic_store_n(&o->round, r, __ATOMIC_RELEASE);
+		if (r & 1)
+			sched_yield();
+		ASSERT_EQ(0, relq_destroy(self->sx->ctl, name));
+		while (__atomic_load_n(&o->done[0], __ATOMIC_ACQUIRE) != r ||
+		       __atomic_load_n(&o->done[1], __ATOMIC_ACQUIRE) != r)
+			sched_yield();
+	}
+	__atomic_store_n(&o->round, ~0U, __ATOMIC_RELEASE);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	unlink(o->path);
+	relq_nodes_remove(&nd);
+	TH_LOG("%u rounds: %lu opens succeeded (%lu then read ENODEV), %lu ENXIO",
+	       rounds, o->opened, o->enodev, o->enxio);
+	EXPECT_EQ(0, o->bad) TH_LOG("an open gave %s", strerror(o->bad_err));
+	EXPECT_EQ(2 * rounds, o->enxio);
+	if (!cerr) {
+		ASSERT_EQ(0, relq_counters_read(&after));
+		EXPECT_EQ(before.open_files, after.open_files);
+		EXPECT_EQ(before.live_channels, after.live_channels);
+	}
+	free(o);
+	if (cerr)
+		SKIP(return, "relq's debugfs counters are unreadable: the counter check could not run");
 }
 
 #include "relq_last_test.h"
