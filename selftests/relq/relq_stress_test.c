@@ -625,7 +625,7 @@ static void *relq_o4_opener(void *arg)
  * T-OPEN-4: two threads open a channel through a node of its device
  * number (a node of the test's own, which outlives the channel) while the
  * main thread DESTROYs it, round after round (RELQ_OPEN4_ROUNDS, default
- * 10^4; make check gives 10^3): every open either succeeds, and the file
+ * 10^4; make check gives 500): every open either succeeds, and the file
  * then reads EAGAIN or, once destroyed, ENODEV, or fails with ENXIO; no
  * other result; the open-file and channel counters return to baseline.
  */
