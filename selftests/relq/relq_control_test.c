@@ -415,13 +415,11 @@ static int relq_err3_walk_fn(const char *path, const struct stat *st,
  */
 TEST_F(control, t_err_3_unprivileged_knobs)
 {
-	char path[96], name[RELQ_NAME_LEN], taint[32] = "";
+	char path[96], name[RELQ_NAME_LEN];
 	struct relq_create c;
 	struct stat st;
-	int *r, i, err;
-	bool test_build;
+	int *r, i, err, test_build;
 	pid_t pid;
-	FILE *f;
 
 	ASSERT_EQ(0, stat(RELQ_CONTROL_PATH, &st));
 	err = relq_nodes_mknod(&self->st.nodes, st.st_rdev, path, sizeof(path));
@@ -474,12 +472,8 @@ TEST_F(control, t_err_3_unprivileged_knobs)
 	if (!relq_err3_nfiles)
 		SKIP(return, "%s: no files (debugfs not mounted?): the debugfs part could not run",
 		     RELQ_DEBUGFS_DIR);
-	f = fopen("/sys/module/relq/taint", "re");
-	ASSERT_NE(NULL, f);
-	if (!fgets(taint, sizeof(taint), f))
-		taint[0] = '\0';
-	fclose(f);
-	test_build = strchr(taint, 'N');
+	test_build = relq_module_is_test_build();
+	ASSERT_LE(0, test_build) TH_LOG("/sys/module/relq/taint is unreadable");
 	TH_LOG("%d debugfs files, %d writable by root (%s build)", relq_err3_nfiles,
 	       relq_err3_writable, test_build ? "test" : "production");
 	if (!test_build)

@@ -98,9 +98,8 @@ FIXTURE_TEARDOWN(race)
  */
 TEST(t_race_hooks_only_in_test_build)
 {
-	char taint[32] = "";
-	bool test_module, hooks;
-	FILE *f;
+	int test_module;
+	bool hooks;
 
 	if (access(RELQ_CONTROL_PATH, F_OK))
 		SKIP(return, "relq.ko is not loaded");
@@ -109,14 +108,10 @@ TEST(t_race_hooks_only_in_test_build)
 	if (access(RELQ_COUNTERS_PATH, R_OK))
 		SKIP(return, "%s: %s (debugfs not mounted?)", RELQ_COUNTERS_PATH,
 		     strerror(errno));
-	f = fopen("/sys/module/relq/taint", "re");
-	ASSERT_NE(NULL, f);
-	if (!fgets(taint, sizeof(taint), f))
-		taint[0] = '\0';
-	fclose(f);
-	test_module = strchr(taint, 'N');
+	test_module = relq_module_is_test_build();
+	ASSERT_LE(0, test_module) TH_LOG("/sys/module/relq/taint is unreadable");
 	hooks = !access(RELQ_HOOKS_DIR, F_OK);
-	TH_LOG("module taint '%.*s', hooks %s", (int)strcspn(taint, "\n"), taint,
+	TH_LOG("%s build, hooks %s", test_module ? "test" : "production",
 	       hooks ? "present" : "absent");
 	EXPECT_EQ(test_module, hooks);
 }
@@ -147,6 +142,25 @@ static void *relq_race_reader_fn(void *arg)
 		r->err = r->ret < 0 ? errno : 0;
 		__atomic_store_n(&r->done, round, __ATOMIC_RELEASE);
 	}
+}
+
+/*
+ * The reader thread on @fd, with SIGUSR1 interrupting its reads (no
+ * SA_RESTART); NULL if it could not start.
+ */
+static struct relq_race_reader *relq_race_reader_start(int fd)
+{
+	struct relq_race_reader *rd = calloc(1, sizeof(*rd));
+
+	relq_signal_interrupts(SIGUSR1);
+	if (!rd)
+		return NULL;
+	rd->fd = fd;
+	if (pthread_create(&rd->thread, NULL, relq_race_reader_fn, rd)) {
+		free(rd);
+		return NULL;
+	}
+	return rd;
 }
 
 /* Spin for about @us microseconds (a sleep would be far coarser). */
@@ -196,13 +210,10 @@ TEST_F_TIMEOUT(race, t_race_2_signal_and_message_together, 900)
 
 	if (env && atoi(env) > 0)
 		rounds = atoi(env);
-	relq_signal_interrupts(SIGUSR1);
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
-	rd = calloc(1, sizeof(*rd));
+	rd = relq_race_reader_start(self->fd);
 	ASSERT_NE(NULL, rd);
-	rd->fd = self->fd;
-	ASSERT_EQ(0, pthread_create(&rd->thread, NULL, relq_race_reader_fn, rd));
 	ASSERT_EQ(0, relq_hook_set(0, 200));
 	hits0 = relq_hook_hits();
 
@@ -273,13 +284,10 @@ TEST_F_TIMEOUT(race, t_race_3_signal_while_active, 120)
 	long long t0, held;
 	int nb;
 
-	relq_signal_interrupts(SIGUSR1);
 	nb = relq_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
-	rd = calloc(1, sizeof(*rd));
+	rd = relq_race_reader_start(self->fd);
 	ASSERT_NE(NULL, rd);
-	rd->fd = self->fd;
-	ASSERT_EQ(0, pthread_create(&rd->thread, NULL, relq_race_reader_fn, rd));
 	ASSERT_EQ(0, relq_hook_set(50000, 0));
 
 	for (round = 1; round <= 3; round++) {

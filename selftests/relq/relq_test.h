@@ -681,6 +681,24 @@ static inline int relq_recv_fd(int sock)
 	return fd;
 }
 
+/*
+ * Whether the loaded relq.ko is the test build: it declares itself a test
+ * module, which taints the kernel 'N' (/sys/module/relq/taint). -1 if
+ * the module's taint cannot be read.
+ */
+static inline int relq_module_is_test_build(void)
+{
+	char taint[32] = "";
+	FILE *f = fopen("/sys/module/relq/taint", "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(taint, sizeof(taint), f))
+		taint[0] = '\0';
+	fclose(f);
+	return !!strchr(taint, 'N');
+}
+
 /* Write @val to tracefs file @file; 0 or an errno. */
 static inline int relq_tracefs_write(const char *file, const char *val)
 {
