@@ -365,7 +365,7 @@ vm_target() {
 	local secs=$(( ${FUZZ_MINUTES:-0} * 60 ))
 	[ "$secs" -gt 0 ] || secs=30
 	if [ "$t" = debug ] && [ "$with_verify" = 1 ]; then
-		script=(guest-debug.sh "$res/verify")
+		script=(guest-debug.sh)
 		timeout=$((timeout + secs + 900))
 	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "$timeout" -- \
@@ -387,7 +387,12 @@ vm_target() {
 # own boot, or the debug boot's second half, whose kernel logs it shares).
 verify_results() {
 	local out=$res/verify f
-	if [ "$with_verify" = 1 ] && [ ! -f "$out/console.log" ]; then
+	if [ "$with_verify" = 1 ]; then
+		# The debug boot wrote the verifier's results into its own share.
+		rm -rf "$out"
+		mkdir -p "$out"
+		[ -d "$res/debug/verify" ] && mv "$res/debug/verify"/* "$out"/ &&
+			rmdir "$res/debug/verify"
 		for f in console.log dmesg.txt kmemleak.txt; do
 			[ -f "$res/debug/$f" ] && cp "$res/debug/$f" "$out/$f"
 		done

@@ -3,13 +3,14 @@
 # The debug kernel's two runs in one boot, to save one (a KASAN boot costs
 # most of a minute under TCG): the suite (guest-suite.sh, results in
 # $RELQ_OUT), then make verify's fault injection and fuzzing
-# (guest-verify.sh, results in VERIFY_OUT, with its own cmd.log and
-# cmd.rc there). The suite unloads relq at its end; the verifier loads it
-# again. The VM's kernel log and kmemleak report cover both.
+# (guest-verify.sh, results in $RELQ_OUT/verify, with its own cmd.log and
+# cmd.rc there; the host moves that directory to results/verify). The
+# results share is the only place a guest write survives. The suite
+# unloads relq at its end; the verifier loads it again. The VM's kernel
+# log and kmemleak report cover both.
 #
-#	guest-debug.sh VERIFY_OUT MODDIR STDIR FILTER M32 PROGDIR
-verify_out=${1:?VERIFY_OUT}
-shift
+#	guest-debug.sh MODDIR STDIR FILTER M32 PROGDIR
+verify_out=${RELQ_OUT:?}/verify
 bash "$RELQ_TOP/scripts/guest-suite.sh" "$1" "$2" "$3" "$4"
 rc=$?
 mkdir -p "$verify_out"
