@@ -20,7 +20,8 @@
 #
 # TARGETS="6.12 6.1 debug verify kcsan" picks the VM targets (make verify
 # is TARGETS=verify); TESTS=<substring> runs only matching kselftests;
-# FUZZ_MINUTES (make check: 30 s; make verify's default is 5) bounds the
+# FUZZ_MINUTES (default 1: trinity as root spends 10 s counting down
+# first; make verify's default is 5) bounds the
 # fuzzing; --lint-only stops after step 2 and builds no kernel.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -362,8 +363,7 @@ vm_target() {
 	# With verify among the targets, the debug boot runs it too, after
 	# the suite (guest-debug.sh): one KASAN boot instead of two.
 	local script=(guest-suite.sh) timeout=${RELQ_VM_TIMEOUT:-1200}
-	local secs=$(( ${FUZZ_MINUTES:-0} * 60 ))
-	[ "$secs" -gt 0 ] || secs=30
+	local secs=$(( ${FUZZ_MINUTES:-1} * 60 ))
 	if [ "$t" = debug ] && [ "$with_verify" = 1 ]; then
 		script=(guest-debug.sh)
 		timeout=$((timeout + secs + 900))
@@ -407,8 +407,7 @@ verify_results() {
 # make verify: the debug kernel (and the debug build of relq) under
 # fault injection and fuzzers, then the table.
 verify_target() {
-	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-0} * 60 )) rc
-	[ "$secs" -gt 0 ] || secs=30
+	local out=$res/verify secs=$(( ${FUZZ_MINUTES:-1} * 60 )) rc
 	mkdir -p "$out"
 	"$RELQ_TOP/scripts/vm.sh" -t debug -o "$out" -T "$((secs + 900))" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" FUZZ_SECONDS="$secs" RELQ_KSRC="$ksrc" \
