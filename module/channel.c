@@ -602,6 +602,9 @@ static struct file *relq_channel_get_lower(struct relq_channel *ch)
 {
 	struct file *lower;
 
+	/* Unlinked, the common case: no lock on the message path. */
+	if (!READ_ONCE(ch->lower_file))
+		return NULL;
 	spin_lock(&ch->lock);
 	lower = ch->lower_file;
 	if (lower)
@@ -635,7 +638,6 @@ static struct file *relq_channel_get_lower(struct relq_channel *ch)
 ssize_t relq_channel_forward(struct relq_channel *ch, struct file *lower,
 			     const struct kiocb *iocb, struct iov_iter *from)
 {
-	struct relq_channel *lo = lower->private_data;
 	size_t count = iov_iter_count(from);
 	struct kiocb kiocb;
 	ssize_t ret;
@@ -663,7 +665,8 @@ ssize_t relq_channel_forward(struct relq_channel *ch, struct file *lower,
 			relq_status_update(ch);
 		}
 	}
-	trace_relq_forward(ch->id, relq_is_channel_file(lower) ? lo->id : 0, ret);
+	trace_relq_forward(ch->id, relq_is_channel_file(lower) ?
+			   ((struct relq_channel *)lower->private_data)->id : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(relq_channel_forward);

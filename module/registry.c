@@ -423,7 +423,7 @@ static int relq_channel_link_locked(struct relq_channel *upper,
 		return -EMLINK;
 	/* From the next write on, the upper forwards (relq_channel_write()). */
 	scoped_guard(spinlock, &upper->lock)
-		upper->lower_file = lower_file;
+		WRITE_ONCE(upper->lower_file, lower_file);
 	return 0;
 }
 
@@ -470,7 +470,7 @@ int relq_channel_unlink(struct relq_channel *upper)
 		return -ERESTARTSYS;
 	scoped_guard(spinlock, &upper->lock) {
 		lower_file = upper->lower_file;
-		upper->lower_file = NULL;
+		WRITE_ONCE(upper->lower_file, NULL);
 	}
 	mutex_unlock(&relq_registry_lock);
 	if (!lower_file)
@@ -489,7 +489,7 @@ static void relq_channel_kill_locked(struct relq_channel *ch)
 		struct file *lower_file = ch->lower_file;
 
 		scoped_guard(spinlock, &ch->lock)
-			ch->lower_file = NULL;
+			WRITE_ONCE(ch->lower_file, NULL);
 		/* The final put is deferred (task work), never run under us. */
 		fput(lower_file);
 	}
