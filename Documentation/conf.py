@@ -32,6 +32,8 @@ def relq_ksrc():
 
 KSRC = relq_ksrc()
 sys.path.insert(0, os.path.join(KSRC, 'Documentation', 'sphinx'))
+# relq's own extension: try-it boxes, source links, the teaching view.
+sys.path.insert(0, os.path.join(TOP, 'Documentation', 'sphinx'))
 
 # A kernel-doc warning about a relq comment fails the build: kernel-doc
 # then exits non-zero and the kerneldoc extension turns that into a Sphinx
@@ -41,7 +43,7 @@ os.environ['KDOC_WERROR'] = '1'
 # -- General configuration ---------------------------------------------------
 
 needs_sphinx = '5.3'
-extensions = ['kerneldoc', 'kfigure']
+extensions = ['kerneldoc', 'kfigure', 'relq_docs']
 
 kerneldoc_bin = os.path.join(KSRC, 'scripts', 'kernel-doc')
 kerneldoc_srctree = TOP
@@ -69,7 +71,7 @@ with open(os.path.join(TOP, 'VERSION')) as f:
 source_suffix = '.rst'
 root_doc = 'index'
 language = 'en'
-exclude_patterns = ['output']
+exclude_patterns = ['output', 'sphinx']
 pygments_style = 'sphinx'
 highlight_language = 'none'
 
@@ -77,12 +79,13 @@ highlight_language = 'none'
 
 html_theme = 'alabaster'
 html_theme_options = {
-    'page_width': '82em',
-    'sidebar_width': '15em',
+    # 1280-pixel windows: body and sidebar within the window's width.
+    'page_width': '1200px',
+    'sidebar_width': '220px',
     'description': 'a reliable message queue driver',
 }
 html_sidebars = {'**': ['about.html', 'navigation.html', 'searchbox.html']}
 html_title = 'relq %s documentation' % release
-html_static_path = []
+html_static_path = ['_static']
 html_copy_source = False
 html_show_sphinx = False

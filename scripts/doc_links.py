@@ -154,25 +154,31 @@ def name_exists(name, names, templates):
             any(t.startswith(prefix) or prefix.startswith(t) for t in templates))
 
 
-def defines(path, ident):
-    """Whether a source file defines ident: a function, a struct, union or
-    enum, a variable or a macro (C); a function (shell, python)."""
+def definition_line(path, ident):
+    """The line (1-based) where a source file defines ident: a function, a
+    struct, union or enum, a variable or a macro (C); a function (shell,
+    python). None when the file does not define it."""
     text = open(path, errors="replace").read()
     name = re.escape(ident)
+
+    def line_of(m):
+        return text.count("\n", 0, m.start()) + 1
+
     if path.endswith(".py"):
-        return re.search(r"^\s*def %s\(" % name, text, re.M) is not None
+        m = re.search(r"^\s*def %s\(" % name, text, re.M)
+        return line_of(m) if m else None
     if path.endswith(".sh") or "." not in os.path.basename(path):
-        return re.search(r"^%s\s*\(\)" % name, text, re.M) is not None
-    if re.search(r"^#\s*define\s+%s\b" % name, text, re.M):
-        return True
-    if re.search(r"^(?:\w+\s+)*(?:struct|union|enum)\s+%s\s*\{" % name, text, re.M):
-        return True
-    # Defined by a macro at file scope: DEFINE_MUTEX(name), LIST_HEAD(name).
-    if re.search(r"^(?:static\s+)?[A-Z][A-Z0-9_]*\(\s*%s\s*[,)]" % name, text, re.M):
-        return True
-    # A variable at file scope: "... name = ", "... name[] = ".
-    if re.search(r"^(?!\s)[^;()\n]*\b%s(?:\[\w*\])?\s*=" % name, text, re.M):
-        return True
+        m = re.search(r"^%s\s*\(\)" % name, text, re.M)
+        return line_of(m) if m else None
+    for rx in (r"^#\s*define\s+%s\b" % name,
+               r"^(?:\w+\s+)*(?:struct|union|enum)\s+%s\s*\{" % name,
+               # Defined by a macro at file scope: DEFINE_MUTEX(name).
+               r"^(?:static\s+)?[A-Z][A-Z0-9_]*\(\s*%s\s*[,)]" % name,
+               # A variable at file scope: "... name = ", "... name[] = ".
+               r"^(?!\s)[^;()\n]*\b%s(?:\[\w*\])?\s*=" % name):
+        m = re.search(rx, text, re.M)
+        if m:
+            return line_of(m)
     # A function: name( at column 0's line, the parameter list closed by a
     # brace (definition) rather than a semicolon (prototype).
     for m in re.finditer(r"^(?![\s#])[^;\n]*?\b%s\(" % name, text, re.M):
@@ -182,8 +188,13 @@ def defines(path, ident):
             i += 1
         rest = re.match(r"(?:\s|__\w+\([^)]*\))*(.)", text[i:])
         if rest and rest.group(1) == "{":
-            return True
-    return False
+            return line_of(m)
+    return None
+
+
+def defines(path, ident):
+    """Whether a source file defines ident (see definition_line())."""
+    return definition_line(path, ident) is not None
 
 
 # --- the concordance -----------------------------------------------------------
