@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for relq's pure validators: channel names (T-STR-1), the
- * CREATE argument (T-BUF-7) and the channel state machine (T-STATE-3).
+ * CREATE argument (T-BUF-7) and the channel state machine (T-STATE-3);
+ * and relq's string builders (T-STR-2).
  */
 #include "../module/relq_internal.h"
 
 #include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/err.h>
 #include <linux/limits.h>
+#include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 
@@ -69,6 +73,104 @@ static void relq_validate_t_str_1_every_byte(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, relq_validate_name(field, sizeof(field)),
 				    ok ? 0 : -EINVAL, "byte %#x", b);
 	}
+}
+
+/*
+ * T-STR-2: relq_name_copy() writes a name into a field its caller sizes
+ * (the channel's, INFO's and LIST's name). Every name length from 1 to
+ * 31, into every size from 1 to the size it needs: the field is always
+ * terminated, a short field gives -E2BIG and a cut, terminated prefix, a
+ * field that fits gives the length and zeroes up to its end, and the
+ * canary byte after the field is never touched.
+ */
+static void relq_validate_t_str_2_name_copy(struct kunit *test)
+{
+	char name[RELQ_NAME_LEN], buf[RELQ_NAME_LEN + 1];
+	size_t len, size, i;
+	ssize_t ret;
+
+	for (len = 1; len < RELQ_NAME_LEN; len++) {
+		memset(name, 0, sizeof(name));
+		for (i = 0; i < len; i++)
+			name[i] = 'a' + i % 26;
+		for (size = 1; size <= len + 1; size++) {
+			memset(buf, 0xa5, sizeof(buf));
+			ret = relq_name_copy(buf, size, name);
+			KUNIT_EXPECT_EQ_MSG(test, (u8)buf[size], 0xa5,
+					    "canary, len %zu size %zu", len, size);
+			KUNIT_EXPECT_EQ_MSG(test, buf[size - 1], 0,
+					    "terminator, len %zu size %zu", len, size);
+			if (size <= len) {
+				KUNIT_EXPECT_EQ_MSG(test, ret, -E2BIG,
+						    "len %zu size %zu", len, size);
+				KUNIT_EXPECT_EQ(test, strlen(buf), size - 1);
+				KUNIT_EXPECT_EQ(test, memcmp(buf, name, size - 1), 0);
+			} else {
+				KUNIT_EXPECT_EQ_MSG(test, ret, (ssize_t)len,
+						    "len %zu size %zu", len, size);
+				KUNIT_EXPECT_STREQ(test, buf, name);
+			}
+		}
+		/* The full field: the name, then zeroes to the end. */
+		memset(buf, 0xa5, sizeof(buf));
+		KUNIT_EXPECT_EQ(test, relq_name_copy(buf, RELQ_NAME_LEN, name),
+				(ssize_t)len);
+		for (i = len; i < RELQ_NAME_LEN; i++)
+			KUNIT_EXPECT_EQ_MSG(test, buf[i], 0, "len %zu byte %zu", len, i);
+		KUNIT_EXPECT_EQ(test, (u8)buf[RELQ_NAME_LEN], 0xa5);
+	}
+}
+
+/*
+ * T-STR-2: the node-name builder, the device type's devnode callback,
+ * over names of every length from 1 to 31. It sizes its own buffer
+ * (kasprintf()), so there is no caller size to vary; what can go wrong is
+ * a cut or unterminated "relq/<name>", or a buffer smaller than the
+ * string. The channels are reserved only: no node is created.
+ */
+static void relq_validate_t_str_2_node_name(struct kunit *test)
+{
+	struct relq_create c = {
+		.capacity = 64, .max_msg = 8,
+		.flags = RELQ_CREATE_MODE, .mode = 0640,
+	};
+	struct relq_channel *ch;
+	char want[sizeof("relq/") + RELQ_NAME_LEN];
+	size_t len, i;
+	umode_t mode;
+	kuid_t uid;
+	kgid_t gid;
+	char *node;
+
+	for (len = 1; len < RELQ_NAME_LEN; len++) {
+		memset(c.name, 0, sizeof(c.name));
+		for (i = 0; i < len; i++)
+			c.name[i] = 'a' + (i + len) % 26;
+		ch = relq_channel_reserve(&c);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ch), "len %zu: %ld", len,
+				       PTR_ERR(ch));
+		KUNIT_ASSERT_NOT_NULL(test, ch->dev.type);
+		KUNIT_ASSERT_NOT_NULL(test, ch->dev.type->devnode);
+		node = ch->dev.type->devnode(&ch->dev, &mode, &uid, &gid);
+		relq_channel_abort(ch);
+		KUNIT_ASSERT_NOT_NULL(test, node);
+		KUNIT_EXPECT_EQ(test, scnprintf(want, sizeof(want), "relq/%s", c.name),
+				(int)(len + 5));
+		KUNIT_EXPECT_STREQ(test, node, want);
+		KUNIT_EXPECT_EQ_MSG(test, strlen(node), len + 5, "len %zu", len);
+		KUNIT_EXPECT_GE(test, ksize(node), len + 6);
+		KUNIT_EXPECT_EQ(test, mode, 0640);
+		kfree(node);
+	}
+	/* The callback also accepts no mode, uid or gid to fill. */
+	memset(c.name, 0, sizeof(c.name));
+	strscpy(c.name, "kunit-str2", sizeof(c.name));
+	ch = relq_channel_reserve(&c);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ch));
+	node = ch->dev.type->devnode(&ch->dev, NULL, NULL, NULL);
+	relq_channel_abort(ch);
+	KUNIT_EXPECT_STREQ(test, node, "relq/kunit-str2");
+	kfree(node);
 }
 
 struct relq_create_case {
@@ -171,6 +273,8 @@ static void relq_validate_t_state_3_transitions(struct kunit *test)
 static struct kunit_case relq_validate_cases[] = {
 	KUNIT_CASE_PARAM(relq_validate_t_str_1_names, relq_name_gen_params),
 	KUNIT_CASE(relq_validate_t_str_1_every_byte),
+	KUNIT_CASE(relq_validate_t_str_2_name_copy),
+	KUNIT_CASE(relq_validate_t_str_2_node_name),
 	KUNIT_CASE_PARAM(relq_validate_t_buf_7_create, relq_create_gen_params),
 	KUNIT_CASE(relq_validate_t_buf_7_create_name),
 	KUNIT_CASE(relq_validate_t_state_3_transitions),

@@ -126,7 +126,7 @@ struct relq_channel *relq_channel_alloc(const struct relq_create *c)
 		return NULL;
 	}
 	kref_init(&ch->ref);
-	strscpy_pad(ch->name, c->name, sizeof(ch->name));
+	relq_name_copy(ch->name, sizeof(ch->name), c->name);
 	ch->capacity = c->capacity;
 	ch->max_msg = c->max_msg;
 	ch->mode = (c->flags & RELQ_CREATE_MODE) ? c->mode : 0600;
@@ -780,7 +780,7 @@ void relq_channel_info(struct relq_channel *ch, struct relq_info *info)
 	info->capacity = ch->capacity;
 	info->max_msg = ch->max_msg;
 	info->mode = ch->mode;
-	strscpy_pad(info->name, ch->name, sizeof(info->name));
+	relq_name_copy(info->name, sizeof(info->name), ch->name);
 	scoped_guard(spinlock, &ch->lock) {
 		info->state = ch->state;
 		info->depth = ch->ring.depth;

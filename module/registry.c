@@ -74,6 +74,24 @@ int relq_validate_name(const char *name, size_t len)
 EXPORT_SYMBOL_IF_KUNIT(relq_validate_name);
 
 /**
+ * relq_name_copy() - copy a channel name into a fixed-size field
+ * @buf: the field (a channel's, INFO's or a LIST entry's name)
+ * @size: the field's size in bytes
+ * @name: a terminated name
+ *
+ * The field is always terminated when @size is not 0, and zero-padded to
+ * @size, so nothing it held before reaches user space. A validated name
+ * always fits a %RELQ_NAME_LEN field.
+ *
+ * Return: the name's length, or -E2BIG if it was cut to fit @size.
+ */
+ssize_t relq_name_copy(char *buf, size_t size, const char *name)
+{
+	return strscpy_pad(buf, name, size);
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_name_copy);
+
+/**
  * relq_validate_create() - check a CREATE argument against the limits
  * @c: the kernel copy of the argument
  * @max_capacity: the max_capacity parameter
@@ -330,6 +348,7 @@ void relq_channel_abort(struct relq_channel *ch)
 		relq_channel_unreserve_locked(ch);
 	relq_channel_put(ch);
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_abort);
 
 /**
  * relq_channel_finalize() - make a reserved channel visible
@@ -543,8 +562,8 @@ void relq_channel_snapshot(struct relq_list_entry *entries, u32 capacity,
 	xa_for_each(&relq_channels, id, ch) {
 		if (n < capacity) {
 			memset(&entries[n], 0, sizeof(entries[n]));
-			strscpy_pad(entries[n].name, ch->name,
-				    sizeof(entries[n].name));
+			relq_name_copy(entries[n].name,
+				       sizeof(entries[n].name), ch->name);
 			entries[n].id = ch->id;
 		}
 		n++;

@@ -334,6 +334,7 @@ bool relq_is_channel_file(const struct file *file);
 int relq_registry_init(const struct file_operations *fops);
 void relq_registry_exit(void);
 int relq_validate_name(const char *name, size_t len);
+ssize_t relq_name_copy(char *buf, size_t size, const char *name);
 int relq_validate_create(const struct relq_create *c, u64 max_capacity,
 			 u32 max_msg_size);
 struct relq_channel *relq_channel_reserve(const struct relq_create *c);
