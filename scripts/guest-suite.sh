@@ -189,7 +189,8 @@ m32_matches() {
 	done
 	return $rc
 }
-# relq_udev_test.sh (T-INST-2/3) needs the shipped rule and relqctl.
+# relq_udev_test.sh (T-INST-2/3) needs the shipped rule and relqctl;
+# relq_tryit_test.sh (the documentation's try-it boxes) needs relqctl.
 export RELQ_RULES=$RELQ_TOP/udev/60-relq.rules RELQCTL=${RELQCTL:-}
 run_collection "$stdir" ""
 if [ -n "$stdir32" ]; then

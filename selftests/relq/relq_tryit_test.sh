@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The documentation's "Try it" boxes, run as a student runs them inside
+# make shell, so they never rot. Each box (a ".. tryit::" directive in
+# Documentation/, extracted by scripts/tryit.py) is a console session:
+# its commands run in order in one bash, and the box passes when the
+# last command exits 0 and every expected output line appears, in order,
+# in what the commands printed ("..." stands for any text). A box that
+# needs what this kernel lacks (":needs: fail-nth" without fault
+# injection) is a SKIP with the reason. Needs root, relq.ko loaded and
+# RELQCTL pointing at relqctl (default: relqctl on PATH); prints KTAP.
+# Exit 4 (KSFT_SKIP) when it cannot run.
+set -u
+relqctl=${RELQCTL:-relqctl}
+tmp=
+
+here=$(cd "$(dirname "$0")" && pwd)
+for h in "$here/../kselftest/ktap_helpers.sh" \
+	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
+	# shellcheck source=/dev/null
+	[ -f "$h" ] && . "$h" && break
+done
+type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
+skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
+
+# Destroy what a box left behind (its channels are all called tryit*).
+leftovers() {
+	local c
+	for c in $(relqctl list 2>/dev/null | grep -o '\btryit[a-z0-9_.-]*'); do
+		relqctl destroy "$c" >/dev/null 2>&1
+	done
+}
+cleanup() {
+	leftovers
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# now_us: microseconds, without a fork.
+now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
+
+# The boxes: built beside this script from the documentation (make), or
+# extracted from the tree this script sits in.
+boxes=$here/relq_tryit_boxes.txt
+tmp=$(mktemp -d) || exit 1
+if [ ! -s "$boxes" ]; then
+	ex=$here/../../scripts/tryit.py
+	[ -f "$ex" ] || skip_all "no relq_tryit_boxes.txt and no scripts/tryit.py"
+	python3 "$ex" "$here/../../Documentation" > "$tmp/boxes.txt" ||
+		skip_all "scripts/tryit.py failed"
+	boxes=$tmp/boxes.txt
+fi
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -c /dev/relq-control ] || skip_all "relq is not loaded"
+if [ "$relqctl" != "${relqctl##*/}" ]; then
+	[ -x "$relqctl" ] || skip_all "no relqctl at $relqctl"
+	# The boxes say "relqctl", as a student with it on PATH types it.
+	PATH=$(cd "$(dirname "$relqctl")" && pwd):$PATH
+	relqctl=relqctl
+fi
+command -v relqctl >/dev/null || skip_all "relqctl is not on PATH (set RELQCTL)"
+export PATH
+
+# needs WHAT: empty when this kernel has WHAT, else the reason it lacks it.
+needs() {
+	case $1 in
+	'') ;;
+	fail-nth) [ -e /proc/thread-self/fail-nth ] && [ -d /sys/kernel/debug/failslab ] ||
+		echo "no fault injection (fail-nth, failslab) in this kernel" ;;
+	tracefs) [ -d /sys/kernel/tracing/events/relq ] ||
+		echo "no tracefs with relq's events at /sys/kernel/tracing" ;;
+	*) echo "unknown need '$1'" ;;
+	esac
+}
+
+# matches OUTPUT EXPECTED: every line of EXPECTED matches a line of
+# OUTPUT, in order; "..." matches any text, everything else literally.
+matches() {
+	local want pat line
+	exec 5< "$1"
+	while IFS= read -r want; do
+		pat=$want
+		for c in '\' '*' '?' '['; do
+			pat=${pat//"$c"/"\\$c"}
+		done
+		pat=${pat//.../*}
+		while :; do
+			if ! IFS= read -r line <&5; then
+				echo "expected, in order, a line matching: $want"
+				exec 5<&-
+				return 1
+			fi
+			line=${line%"${line##*[![:space:]]}"}
+			# shellcheck disable=SC2053
+			[[ $line == $pat ]] && break
+		done
+	done < "$2"
+	exec 5<&-
+}
+
+# Split the boxes file into one directory per box: cmds, expect, needs.
+names=()
+while IFS= read -r ln; do
+	case $ln in
+	'@box '*)
+		set -- $ln
+		cur=$tmp/$2
+		mkdir -p "$cur"
+		: > "$cur/cmds"; : > "$cur/expect"; : > "$cur/needs"
+		echo "$3" > "$cur/page"
+		names+=("$2") ;;
+	'@needs '*) echo "${ln#@needs }" > "$cur/needs" ;;
+	'$ '*) echo "${ln#\$ }" >> "$cur/cmds" ;;
+	'@end') ;;
+	*) echo "$ln" >> "$cur/expect" ;;
+	esac
+done < "$boxes"
+[ ${#names[@]} -gt 0 ] || skip_all "the documentation has no try-it box"
+
+ktap_print_header
+ktap_set_plan "${#names[@]}"
+for n in "${names[@]}"; do
+	d=$tmp/$n
+	why=$(needs "$(cat "$d/needs")")
+	if [ -n "$why" ]; then
+		ktap_print_msg "SKIP tryit_$n: $why"
+		ktap_test_skip "tryit_$n"
+		continue
+	fi
+	t0=$(now_us)
+	mkdir -p "$d/cwd"
+	(cd "$d/cwd" && timeout 30 bash "$d/cmds") > "$d/out" 2>&1
+	r=$?
+	ktap_print_msg "tryit_$n ($(cat "$d/page")): $(( ($(now_us) - t0) / 1000 )) ms"
+	if [ $r = 0 ] && matches "$d/out" "$d/expect" > "$d/why"; then
+		ktap_test_pass "tryit_$n"
+	else
+		[ $r = 0 ] || echo "the box's last command exited $r" >> "$d/why"
+		sed 's/^/# /' "$d/why"
+		sed 's/^/#   $ /' "$d/cmds"
+		sed 's/^/#   | /' "$d/out"
+		ktap_test_fail "tryit_$n"
+	fi
+	leftovers
+done
+ktap_finished
