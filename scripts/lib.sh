@@ -83,9 +83,12 @@ relq_debug_kdir() { relq_built_kdir debug; }
 
 # relq_kbuild_args TARGET: the Kbuild variables of a target's relq build.
 # The debug and kcsan kernels get the test build, with race-window hooks
-# (module/hooks.c); the distro kernels, DKMS and make install never do.
+# (module/hooks.c); the debug build is also profiled for coverage (gcov,
+# scripts/coverage.sh). The distro kernels, DKMS and make install never
+# get either.
 relq_kbuild_args() {
 	case $1 in
-	debug|kcsan) echo RELQ_TEST_HOOKS=y ;;
+	debug) echo RELQ_TEST_HOOKS=y RELQ_GCOV=y ;;
+	kcsan) echo RELQ_TEST_HOOKS=y ;;
 	esac
 }
