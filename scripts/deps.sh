@@ -15,6 +15,8 @@ pkgs=(
 	# review and test tools used, not reimplemented
 	sparse coccinelle stress-ng trinity liburing-dev fio udev dkms
 	python3-sphinx graphviz gnuplot-nox
+	# the documentation's page-width check (scripts/doc_width.sh)
+	chromium
 	# coverage of module/ in the debug run (scripts/coverage.sh)
 	lcov
 )
