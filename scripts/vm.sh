@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a relq test kernel in QEMU and run one command inside it.
 #
-#   scripts/vm.sh -t debug|kcsan|6.12|6.1 -o OUTDIR [-T SECONDS] [-i] [-- CMD...]
+#   scripts/vm.sh -t debug|kcsan|6.12|6.1|pitfalls|pitfalls-kcsan -o OUTDIR
+#                 [-T SECONDS] [-i] [-- CMD...]
 #
+# pitfalls and pitfalls-kcsan boot the debug and kcsan kernels for the
+# pitfall gallery (scripts/guest-pitfalls.sh): detectors report and the
+# kernel goes on (no panic_on_warn, no oops=panic, no hung_task_panic),
+# KASAN reports every bug, not only the first.
 # The guest sees the host's root read-only over 9p with a tmpfs overlay,
 # so every host tool works inside it; OUTDIR is shared read-write and
 # receives cmd.log, cmd.rc, console.log, dmesg.txt and kmemleak.txt.
@@ -31,8 +36,13 @@ rm -f "$out"/{cmd.sh,cmd.rc,cmd.log,console.log,dmesg.txt,dmesg-boot.txt,kmemlea
 # Boot parameters: every violation stops the run (Harness rule 4).
 common="console=ttyS0 panic=-1 oops=panic hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=30 RELQ_TOP=$RELQ_TOP"
 case $target in
-debug|kcsan)
-	kdir=$("$RELQ_TOP/scripts/build-kernel.sh" "$target")
+debug|kcsan|pitfalls|pitfalls-kcsan)
+	flavour=$target
+	case $target in
+	pitfalls) flavour=debug ;;
+	pitfalls-kcsan) flavour=kcsan ;;
+	esac
+	kdir=$("$RELQ_TOP/scripts/build-kernel.sh" "$flavour")
 	kernel=$kdir/arch/x86/boot/bzImage
 	initrd=$RELQ_CACHE/kernels/initramfs-debug.cpio.gz
 	ihash=$(cat "$RELQ_TOP/scripts/initramfs.sh" "$RELQ_TOP/scripts/guest-init" | sha256sum | cut -c1-12)
@@ -41,6 +51,8 @@ debug|kcsan)
 		rm -f "$initrd".*; touch "$initrd.$ihash"
 	fi
 	append="$common panic_on_warn=1 kmemleak=on"
+	[ "$flavour" = "$target" ] ||
+		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP kmemleak=on kasan_multi_shot"
 	mem=3G ;;
 6.12|6.1)
 	kdir=$("$RELQ_TOP/scripts/stock-kernel.sh" "$target")
