@@ -18,7 +18,7 @@
 #   6. kcsan kernel (KCSAN, lockdep, ...): KUnit + the race tests
 #   7. a per-target table and "N passed, N failed, N skipped"
 #
-# TARGETS="6.12 6.1 debug verify kcsan" picks the VM targets (make verify
+# TARGETS="6.12 6.1 debug verify pitfalls kcsan" picks the VM targets (make verify
 # is TARGETS=verify); TESTS=<substring> runs only matching kselftests;
 # FUZZ_MINUTES (default 1: trinity as root spends 10 s counting down
 # first; make verify's default is 5) bounds the
@@ -28,7 +28,7 @@ set -uo pipefail
 
 lint_only=0
 [ "${1:-}" = --lint-only ] && lint_only=1
-targets=${TARGETS:-6.12 6.1 debug verify kcsan}
+targets=${TARGETS:-6.12 6.1 debug verify pitfalls kcsan}
 # debug and verify both chosen: one boot runs both (guest-debug.sh).
 with_verify=0
 case " $targets " in *" debug "*"verify "*) with_verify=1 ;; esac
@@ -91,7 +91,7 @@ ksrc=
 sources() {
 	git -C "$RELQ_TOP" ls-files -co --exclude-standard \
 		'module/*.[ch]' 'kunit/*.[ch]' 'include/*.h' 'selftests/relq/*.[ch]' \
-		'tools/*.[ch]' 'bench/*.[ch]'
+		'tools/*.[ch]' 'bench/*.[ch]' 'pitfalls/*.[ch]'
 }
 checkpatch() {
 	local files out bad
@@ -242,6 +242,8 @@ lint_checks() {
 	# (a TAP file of its own), and the checker's self-test.
 	python3 "$RELQ_TOP/scripts/doc_links.py" > "$res/host/doc-links.tap" 2>&1
 	tap_step t_doc_1_concordance_checker_selftest python3 "$RELQ_TOP/scripts/doc_links.py" --self-test
+	# The pitfall gallery's page: every T-PIT has its report, section and test.
+	python3 "$RELQ_TOP/scripts/pitfall_docs.py" --check > "$res/host/pitfall-docs.tap" 2>&1
 	# T-DOC-2: make htmldocs with warnings as errors.
 	tap_step t_doc_2_htmldocs bash "$RELQ_TOP/scripts/htmldocs.sh" "$res/host/html"
 	# T-INST-4, T-INST-7: make install/uninstall, modinfo, signing.
@@ -251,8 +253,28 @@ lint_checks() {
 	write_lint_tap "$res/host/lint-checks.tap"
 }
 
+# The pitfall gallery's module (test build, debug kernel): W=1 clean, and
+# sparse reports exactly one thing, T-PIT-16's dereference of a __user
+# pointer (the build-time half of that pitfall's detection).
+build_pitfalls_w1() {
+	local log=$res/host/build-pitfalls.out
+	"$RELQ_TOP/scripts/build-pitfalls.sh" debug W=1 > "$log" 2>&1 &&
+		only_progress "$log"
+}
+pitfalls_sparse() {
+	local kdir log=$res/host/sparse-pitfalls.out warn
+	kdir=$("$RELQ_TOP/scripts/kdir.sh" debug)
+	make -C "$kdir" M="$RELQ_TOP/.build/debug-pitfalls" C=2 modules > "$log" 2>&1 || return 1
+	warn=$(grep -vE '^(make(\[[0-9]+\])?: |  [A-Z0-9_]+ +(\[M\] +)?/|Skipping BTF generation)' "$log")
+	echo "$warn"
+	[ "$(echo "$warn" | grep -c .)" = 1 ] &&
+		echo "$warn" | grep -qE 'pit_main\.c:[0-9]+:[0-9]+: warning: dereference of noderef expression'
+}
+
 debug_lint() {
 	tree_lint debug
+	tap_step t_pit_build_w1_debug build_pitfalls_w1
+	tap_step t_pit_16_sparse_noderef pitfalls_sparse
 	write_lint_tap "$res/host/lint-debug.tap"
 }
 
@@ -291,6 +313,12 @@ vm_tap() {
 			steps+=("pass t_mp_4_no_kcsan_reports_kcsan")
 		else
 			steps+=("fail t_mp_4_no_kcsan_reports_kcsan")
+		fi
+		# T-PIT-8 ran after the suite (its result is in pitfalls.tap).
+		if [ -f "$out/pitfalls.rc" ]; then
+			steps+=("pass vm_kcsan_pitfalls_completed")
+		else
+			steps+=("fail vm_kcsan_pitfalls_completed")
 		fi ;;
 	6.12|6.1) # T-DV-1: the suite on a distro kernel booted with the checks on
 		for opt in slub_debug=FZPU init_on_free=1 page_poison=1 \
@@ -368,6 +396,11 @@ vm_target() {
 		script=(guest-debug.sh)
 		timeout=$((timeout + secs + 900))
 	fi
+	# The kcsan boot ends with the pitfall gallery's KCSAN pitfall.
+	if [ "$t" = kcsan ]; then
+		"$RELQ_TOP/scripts/build-pitfalls.sh" kcsan > "$out/build-pitfalls.log" 2>&1 &&
+			script=(guest-kcsan.sh "$RELQ_TOP/.build/kcsan-pitfalls")
+	fi
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "$timeout" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-2}" \
 		RELQ_SKIP_PROGS="$skip" RELQ_OBJ2_CYCLES="$obj2" RELQ_OPEN4_ROUNDS=500 \
@@ -419,10 +452,45 @@ verify_target() {
 	verify_results
 }
 
+# The pitfall gallery (T-PIT-*): relq_pitfalls.ko in a boot of the debug
+# kernel of its own, where detectors report without stopping the kernel
+# (scripts/vm.sh -t pitfalls). The boot ends in T-PIT-17's stack
+# overflow, after the marker guest-pitfalls.sh writes; this checks its
+# report on the console. (T-PIT-8 runs at the end of the kcsan boot.)
+pitfalls_target() {
+	local out=$res/pitfalls start
+	mkdir -p "$out"
+	[ -f "$RELQ_TOP/.build/debug-pitfalls/relq_pitfalls.ko" ] ||
+		"$RELQ_TOP/scripts/build-pitfalls.sh" debug > "$out/build.log" 2>&1
+	"$RELQ_TOP/scripts/vm.sh" -t pitfalls -o "$out" -T 900 -- \
+		bash "$RELQ_TOP/scripts/guest-pitfalls.sh" "$RELQ_TOP/.build/debug-pitfalls" \
+		"$RELQ_TOP/.build/selftests" > "$out/vm.out" 2>&1
+	local steps=() p17=fail done=fail
+	[ -f "$out/pitfalls.rc" ] && done=pass
+	steps+=("$done vm_pitfalls_completed")
+	# T-PIT-17: the console after the marker holds every expected pattern.
+	if [ -f "$out/pit17.armed" ] && [ "$(cat "$out/vm.status" 2>/dev/null)" = crashed ]; then
+		start=$(grep -n 'relq pitfalls: T-PIT-17 armed' "$out/console.log" | head -n 1 | cut -d: -f1)
+		if [ -n "$start" ]; then
+			tail -n "+$start" "$out/console.log" | head -n 80 |
+				sed 's/^\[ *[0-9.]*\] //' > "$out/reports/FORWARD_WITHOUT_DEPTH.log"
+			p17=pass
+			while IFS= read -r rx; do
+				grep -qE -- "$rx" "$out/reports/FORWARD_WITHOUT_DEPTH.log" || p17=fail
+			done < <(awk -F'\t' '$2 == "FORWARD_WITHOUT_DEPTH" { for (i = 3; i <= NF; i++) print $i }' \
+				"$RELQ_TOP/pitfalls/pitfalls.txt")
+		fi
+	fi
+	steps+=("$p17 t_pit_17_forward_without_depth")
+	relq_ktap_write "$out/vm.tap" "${steps[@]}"
+	[ "$p17" = pass ] || relq_log "pitfalls: T-PIT-17's overflow was not reported; see $out/console.log"
+	return 0
+}
+
 # flavour_of TARGET: the kernel a target boots, if relq builds it.
 flavour_of() {
 	case $1 in
-	debug|verify) echo debug ;;
+	debug|verify|pitfalls) echo debug ;;
 	kcsan) echo kcsan ;;
 	esac
 }
@@ -498,7 +566,9 @@ if [ $lint_only -eq 0 ]; then
 	for t in $targets; do
 		f=$(flavour_of "$t")
 		[ -z "$f" ] || need_kernel "$f"
-		if [ "$t" = verify ] && [ "$with_verify" = 1 ]; then
+		if [ "$t" = pitfalls ]; then
+			stage vm-pitfalls pitfalls_target
+		elif [ "$t" = verify ] && [ "$with_verify" = 1 ]; then
 			stage verify verify_results
 		elif [ "$t" = verify ]; then
 			stage verify verify_target

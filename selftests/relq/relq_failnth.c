@@ -1259,4 +1259,150 @@ TEST(t_err_2_failslab_soak)
 	free(s);
 }
 
+/*
+ * The allocators only (no failslab or fail_page_alloc filter, quiet), or
+ * the page allocator only (failslab's cache filter matches nothing): for
+ * the ENOMEM tests, which tell relq's own allocation from the others by
+ * a control run without it. fail_usercopy has no filter: with fail-nth,
+ * every user copy is a point too (EFAULT).
+ */
+static int fi_configure_alloc(bool slab)
+{
+	int err = fi_configure(FI_ALL);
+
+	err = err ?: fi_set("failslab", "cache-filter", slab ? "N" : "Y");
+	return err;
+}
+
+/* fail-nth and its injectors, or a SKIP reason. */
+static const char *fi_missing(void)
+{
+	if (access("/proc/self/fail-nth", F_OK))
+		return "no fail-nth: the kernel lacks CONFIG_FAULT_INJECTION";
+	if (access(DBG "/failslab", F_OK) || access(DBG "/fail_page_alloc", F_OK))
+		return "no failslab or fail_page_alloc in debugfs";
+	return NULL;
+}
+
+/*
+ * LIST at every fail-nth point until one passes without an injected
+ * failure. Returns the errno of the first point that gave something else
+ * than EFAULT (a user copy), 0 if none did; counts the points that fired
+ * and those that gave neither EFAULT nor ENOMEM.
+ */
+static int relq_list_sweep(int ctl, int nth, __u32 capacity,
+			   unsigned int *points, unsigned int *odd)
+{
+	struct relq_list_entry e[4];
+	struct relq_list l;
+	int err, first = 0;
+	unsigned int n;
+
+	*points = *odd = 0;
+	for (n = 1; n < NTH_LIMIT; n++) {
+		memset(&l, 0, sizeof(l));
+		l.entries = (uintptr_t)e;
+		l.capacity = capacity;
+		nth_arm(nth, n);
+		err = relq_err(ioctl(ctl, RELQ_IOC_LIST, &l));
+		if (!nth_disarm(nth))
+			break;
+		(*points)++;
+		if (err != EFAULT && !first)
+			first = err;
+		if (err != EFAULT && err != ENOMEM)
+			(*odd)++;
+	}
+	return first;
+}
+
+/*
+ * LIST's own allocation (its entries array, sized by the caller's
+ * capacity) fails with ENOMEM: at every fail-nth point of LIST with room
+ * for 4 entries the result is EFAULT (a user copy) or ENOMEM, and the
+ * first that is not EFAULT is ENOMEM; LIST with capacity 0 allocates
+ * nothing, and there every point is a user copy. A relq that reported its
+ * allocation failure as anything else, or as success, fails here.
+ */
+TEST(t_err_1_list_enomem)
+{
+	const char *why = fi_missing();
+	unsigned int points, odd, points0, odd0;
+	int ctl, nth, err, err0;
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
+	ASSERT_EQ(0, fi_configure_alloc(true));
+	ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, ctl);
+	nth = nth_open();
+	ASSERT_LE(0, nth);
+	err = relq_list_sweep(ctl, nth, 4, &points, &odd);
+	err0 = relq_list_sweep(ctl, nth, 0, &points0, &odd0);
+	TH_LOG("LIST: capacity 4, %u points, the first allocation's %s; capacity 0, %u points",
+	       points, strerror(err), points0);
+	EXPECT_EQ(ENOMEM, err);
+	EXPECT_EQ(0, odd);
+	EXPECT_EQ(0, err0);
+	EXPECT_EQ(0, odd0);
+	EXPECT_LE(0, relq_list_count(ctl));
+	close(nth);
+	close(ctl);
+}
+
+/*
+ * mmap's own allocation (the status page, on a channel's first mapping)
+ * fails with ENOMEM: with only the page allocator failing, the first
+ * point of mmap() on a channel without a status page fires and gives
+ * ENOMEM; a mapping without injection then works, and once the page
+ * exists, mmap() allocates no page (its point does not fire). A relq that
+ * reported its allocation failure as anything else fails here.
+ */
+TEST(t_err_1_mmap_enomem)
+{
+	size_t pg = relq_page_size();
+	const char *why = fi_missing();
+	char name[RELQ_NAME_LEN];
+	int ctl, ch, nth, err, tries, quiet = 0;
+	bool fired;
+	void *p;
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
+	ASSERT_EQ(0, fi_configure_alloc(false));
+	ctl = open(RELQ_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, ctl);
+	relq_unique_name(name, "fm");
+	ASSERT_EQ(0, relq_create(ctl, name, 4096, MSG_MAX, NULL));
+	ch = relq_open(name, O_RDONLY);
+	ASSERT_LE(0, ch);
+	nth = nth_open();
+	ASSERT_LE(0, nth);
+
+	nth_arm(nth, 1);
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, ch, 0);
+	err = p == MAP_FAILED ? errno : 0;
+	fired = nth_disarm(nth);
+	EXPECT_TRUE(fired);
+	EXPECT_EQ(ENOMEM, relq_mmap_err(p, pg)) TH_LOG("first mmap: %s", strerror(err));
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, ch, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, pg);
+	/* A slab refill may take a page now and then: 3 tries. */
+	for (tries = 0; tries < 3 && !quiet; tries++) {
+		nth_arm(nth, 1);
+		p = mmap(NULL, pg, PROT_READ, MAP_SHARED, ch, 0);
+		quiet = !nth_disarm(nth) && p != MAP_FAILED;
+		if (p != MAP_FAILED)
+			munmap(p, pg);
+	}
+	EXPECT_TRUE(quiet) TH_LOG("mmap with a status page still allocates a page");
+	close(nth);
+	close(ch);
+	EXPECT_EQ(0, relq_destroy(ctl, name));
+	close(ctl);
+}
+
 TEST_HARNESS_MAIN
