@@ -10,9 +10,10 @@
 # found by scripts/ksrc.sh); Graphviz figures are rendered by the kernel's
 # kfigure extension with dot(1). kernel-doc -Wall over the sources is
 # make lint's step t_err_4_kernel_doc, not repeated here. Before Sphinx
-# runs, two checks:
+# runs, three checks:
 #   - every non-static function in module/*.c has a kernel-doc comment;
-#   - every source file with kernel-doc is pulled into kernel-api.rst.
+#   - every source file with kernel-doc is pulled into kernel-api.rst;
+#   - every chapter of guidelines.rst has a try-it box (scripts/tryit.py).
 # The build always starts from scratch (a fresh doctree cache), so a
 # warning in an unchanged page can never hide behind an incremental build.
 # The last line is the verdict: "ok t_doc_2_htmldocs" or "not ok ...".
@@ -56,7 +57,11 @@ for f in "${srcs[@]}"; do
 		fail "$f has kernel-doc but Documentation/kernel-api.rst does not include it"
 done
 
-# 3. Sphinx, warnings as errors. conf.py sets KDOC_WERROR, so a kernel-doc
+# 3. Every chapter of the concordance has a well-formed "Try it" box
+#    (selftests/relq/relq_tryit_test.sh runs them in the VM).
+python3 scripts/tryit.py --check >/dev/null || fail "the try-it boxes are incomplete"
+
+# 4. Sphinx, warnings as errors. conf.py sets KDOC_WERROR, so a kernel-doc
 #    warning inside a directive fails the build too.
 mkdir -p "$out"
 RELQ_KSRC=$ksrc sphinx-build -b html -q -W --keep-going \
