@@ -3,6 +3,7 @@
 """T-DOC-3: the userspace-API errno table and the kselftests match, per operation.
 
     errno_table.py [--tap]
+    errno_table.py --self-test
 
 Reads the errno table of Documentation/userspace-api/relq.rst (a
 list-table: operation, errno, when, tests) and the kselftests in
@@ -236,10 +237,10 @@ def test_bodies():
     return bodies
 
 
-def main(argv):
-    rows = table_rows(DOC)
-    bodies = test_bodies()
-    asserted = {name: assertions(body, SOURCES[name]) for name, body in bodies.items()}
+def check(rows, bodies, sources):
+    """The problems of a table against tests; and the documented errnos."""
+    asserted = {name: assertions(body, sources.get(name, body))
+                for name, body in bodies.items()}
     problems = []
     documented = set()
     rowset = set()
@@ -269,6 +270,52 @@ def main(argv):
             elif not any((o, err) in rowset for o in ops):
                 problems.append("test %s asserts %s for %s, which has no row for it"
                                 % (name, err, " or ".join(sorted(ops))))
+    return problems, documented
+
+
+# --self-test: tables and tests the check must refuse, and one it accepts.
+SELF_TESTS = {
+    "t_a": "{\n\tEXPECT_EQ(ENODEV, relq_err(ioctl(fd, FIONREAD, &n)));\n}\n",
+    "t_b": "{\n\terr = relq_list(ctl, e, 4, NULL);\n\tEXPECT_EQ(ENOMEM, err);\n}\n",
+    "t_c": "{\n\t/* ENOMEM is only mentioned here */\n\tEXPECT_EQ(0, relq_list(ctl, e, 4, NULL));\n}\n",
+    "t_d": "{\n\tEXPECT_EQ(EFAULT, relq_err(write(fd, NULL, 1)));\n}\n",
+}
+SELF_CASES = [
+    ("accepted", [("FIONREAD", "ENODEV", "", "t_a"), ("LIST", "ENOMEM", "", "t_b"),
+                  ("write", "EFAULT", "", "t_d")], 0),
+    ("a test that only mentions the errno",
+     [("FIONREAD", "ENODEV", "", "t_a"), ("LIST", "ENOMEM", "", "t_b, t_c"),
+      ("write", "EFAULT", "", "t_d")], 1),
+    ("the right errno for another operation",
+     [("FIONREAD", "ENODEV", "", "t_a"), ("INFO", "ENOMEM", "", "t_b"),
+      ("write", "EFAULT", "", "t_d")], 2),
+    ("an asserted errno with its row missing",
+     [("FIONREAD", "ENODEV", "", "t_a"), ("LIST", "ENOMEM", "", "t_b")], 1),
+    ("an asserted errno documented for another operation only",
+     [("FIONREAD", "ENODEV", "", "t_a"), ("LIST", "ENOMEM", "", "t_b"),
+      ("read", "EFAULT", "", "t_d")], 2),
+]
+
+
+def self_test():
+    bad = 0
+    for what, rows, want in SELF_CASES:
+        problems, _ = check(rows, SELF_TESTS, {})
+        ok = len(problems) == want
+        bad += not ok
+        print("%s %s: %d problems, %d expected" % ("ok" if ok else "not ok",
+                                                 what, len(problems), want))
+        for p in problems if not ok else []:
+            print("# " + p)
+    return 1 if bad else 0
+
+
+def main(argv):
+    if "--self-test" in argv:
+        return self_test()
+    rows = table_rows(DOC)
+    bodies = test_bodies()
+    problems, documented = check(rows, bodies, SOURCES)
     # T-CPL-2's list in relq_test.h is the table's set of errnos.
     hdr = open(os.path.join(TOP, "selftests/relq/relq_test.h")).read()
     m = re.search(r"relq_documented_errnos\[\] = \{([^}]*)\}", hdr)
