@@ -28,10 +28,10 @@ RST = os.path.join(TOP, "Documentation", "pitfalls.rst")
 TEST = os.path.join(TOP, "selftests", "relq", "relq_pitfalls_test.c")
 CHECK = os.path.join(TOP, "scripts", "check.sh")
 
-DROP = re.compile(r"^( \? |R[A-Z0-9]{1,2}: |Code: |FS: |CS: |CR2: |RSP: |RAX: |RBP: |RDX: "
-                  r"|R10: |R13: |DR[0-9]: |irq event stamp|hardirqs last|softirqs last"
+DROP = re.compile(r"^( \? |R(AX|BX|CX|DX|SI|DI|BP|SP|0[89]|1[0-5]): |Code: |FS: |CS: |CR2: "
+                  r"|DR[0-9]: |irq event stamp|hardirqs last|softirqs last"
                   r"|Hardware name|Modules linked in|---\[ end Kernel panic"
-                  r"|Kernel Offset|\s*$)")
+                  r"|Kernel Offset|PGD |\s*$)")
 TS = re.compile(r"^\[\s*[0-9.]+\]\s?")
 MAX_LINES = 40
 
@@ -63,15 +63,24 @@ def trim(text, patterns):
             start -= back
             break
     kept = []
+    repeats = 0
     for l in lines[start:]:
         if DROP.search(l):
             continue
+        if kept and l == kept[-1]:
+            repeats += 1
+            continue
+        if repeats:
+            kept.append("[... the line above %d more times]" % repeats)
+            repeats = 0
         kept.append(l)
         if re.search(r"end trace|^=+$", l) and len(kept) > 3:
             break
         if len(kept) >= MAX_LINES:
             kept.append("[...]")
             break
+    if repeats:
+        kept.append("[... the line above %d more times]" % repeats)
     return "\n".join(kept) + "\n"
 
 

@@ -51,8 +51,12 @@ debug|kcsan|pitfalls|pitfalls-kcsan)
 		rm -f "$initrd".*; touch "$initrd.$ihash"
 	fi
 	append="$common panic_on_warn=1 kmemleak=on"
-	[ "$flavour" = "$target" ] ||
-		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP kmemleak=on kasan_multi_shot"
+	case $target in
+	pitfalls)
+		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP kmemleak=on kasan_multi_shot" ;;
+	pitfalls-kcsan)
+		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP" ;;
+	esac
 	mem=3G ;;
 6.12|6.1)
 	kdir=$("$RELQ_TOP/scripts/stock-kernel.sh" "$target")
