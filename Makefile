@@ -9,7 +9,8 @@ KDIR ?= $(shell bash scripts/kdir.sh 6.12 2>/dev/null)
 PWD_ := $(CURDIR)
 
 .PHONY: all modules selftests clean help check run shell deps kernel lint \
-	install-deps install uninstall relqctl sign verify htmldocs bench
+	install-deps install uninstall relqctl sign verify htmldocs bench \
+	pitfalls pitfall-docs
 
 # Installation (DESTDIR for staging). The module goes to updates/ of the
 # kernel KDIR belongs to; files are 0644 (programs 0755), owned by root
@@ -89,6 +90,14 @@ check:
 verify:
 	TARGETS=verify FUZZ_MINUTES=$(or $(FUZZ_MINUTES),5) bash scripts/check.sh
 
+# The pitfall gallery alone (its boot, and the kcsan one for T-PIT-8),
+# and its page's reports regenerated from the last run's captures.
+pitfalls:
+	TARGETS="pitfalls kcsan" TESTS=t_mp_1 bash scripts/check.sh
+
+pitfall-docs:
+	python3 scripts/pitfall_docs.py results
+
 htmldocs: deps
 	bash scripts/htmldocs.sh
 
@@ -112,6 +121,9 @@ help:
 	@echo '                  stock 6.12 and 6.1 (kselftest); prints "N passed, N failed"'
 	@echo '  make verify     lint + fault-injection sweeps + fuzzing on the debug kernel,'
 	@echo '                  then the verifier table (FUZZ_MINUTES=5, RELQ_SEED=...)'
+	@echo '  make pitfalls   the pitfall gallery: the wrong code of each guideline (relq_pitfalls.ko),'
+	@echo '                  caught by its detector (debug and kcsan kernels)'
+	@echo '  make pitfall-docs  Documentation/pitfalls/*.txt from the reports of the last run'
 	@echo '  make htmldocs   HTML docs in Documentation/output/html (Sphinx + kernel-doc;'
 	@echo '                  warnings are errors)'
 	@echo '  make bench      relq vs pipe, AF_UNIX seqpacket, POSIX mqueue and /dev/null on'
