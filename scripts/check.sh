@@ -437,6 +437,27 @@ verify_results() {
 	return 0
 }
 
+# coverage: the line and branch coverage of module/ in the debug boot
+# (the suite, then the verifier), from the gcov counts guest-debug.sh
+# saved: results/coverage/html, and summary.txt, printed at the end.
+# With TESTS (a subset of the tests) it measures but holds no minimum.
+coverage() {
+	local out=$res/coverage cov=$RELQ_TOP/scripts/coverage.sh k min
+	mkdir -p "$out"
+	tap_step coverage_report bash "$cov" report "$res/debug/gcov" \
+		"$RELQ_TOP/.build/debug" "$out"
+	# The minimums, in percent.
+	for k in lines:90 branches:80; do
+		min=${k#*:} k=${k%:*}
+		if [ -n "${TESTS:-}" ]; then
+			lint_steps+=("skip coverage_${k}_at_least_$min")
+		else
+			tap_step "coverage_${k}_at_least_$min" bash "$cov" min "$k" "$min" "$out"
+		fi
+	done
+	write_lint_tap "$out/coverage.tap"
+}
+
 # make verify: the debug kernel (and the debug build of relq) under
 # fault injection and fuzzers, then the table.
 verify_target() {
@@ -570,6 +591,7 @@ if [ $lint_only -eq 0 ]; then
 			stage vm-pitfalls pitfalls_target
 		elif [ "$t" = verify ] && [ "$with_verify" = 1 ]; then
 			stage verify verify_results
+			stage coverage coverage
 		elif [ "$t" = verify ]; then
 			stage verify verify_target
 		else
@@ -583,4 +605,6 @@ if [ -n "$bg_pid" ]; then
 	trap - EXIT
 fi
 relq_log "total: $(( $(date +%s) - t0 )) s"
+[ ! -f "$res/coverage/summary.txt" ] ||
+	relq_log "coverage of module/: $(cat "$res/coverage/summary.txt")"
 python3 "$RELQ_TOP/scripts/summarize.py" "$res"

@@ -16,7 +16,10 @@
 #	PERCENT.
 #
 # Only module/ counts: the kernel headers relq's code inlines are left
-# out. Debian's lcov (1.16) and gcc's own gcov do the work.
+# out. The lines of module/relq_trace.h count, its branches do not: they
+# are the expansion of the kernel's TRACE_EVENT() (tracepoint static keys,
+# the RCU-watching and CPU-online checks, the perf and BPF glue), none of
+# them relq's logic. Debian's lcov (1.16) and gcc's own gcov do the work.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +31,9 @@ ratio() {
 }
 
 report() {
-	local gcdir=$1 build=$2 out=$3 tmp n f rc=(--rc lcov_branch_coverage=1)
+	local gcdir=$1 build=$2 out=$3 tmp n f
+	local rc=(--rc lcov_branch_coverage=1
+		--rc 'lcov_excl_br_line=LCOV_EXCL_BR_LINE|^(DECLARE_EVENT_CLASS|DEFINE_EVENT|TRACE_EVENT)\(')
 	[ -d "$gcdir" ] || relq_die "no gcov data in $gcdir (did the debug boot finish?)"
 	[ -d "$build/module" ] || relq_die "no debug build of relq in $build"
 	rm -rf "$out/html" "$out/relq.info" "$out/summary.txt"
