@@ -406,6 +406,268 @@ TEST_F_TIMEOUT(channel, t_uptr_3_argument_page_unmapped_under_calls, 60)
 	close(nb);
 }
 
+/*
+ * T-BUF-6's flipper: stores @a and @b in turn into one user field (1 or
+ * 4 bytes wide) until told to stop, each store a single access.
+ */
+struct relq_flipper {
+	void *field;
+	int width;
+	__u32 a, b;
+	int stop;		/* __atomic */
+	unsigned long flips;
+};
+
+static void *relq_flipper_fn(void *arg)
+{
+	struct relq_flipper *f = arg;
+	__u32 v;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		v = f->flips++ & 1 ? f->b : f->a;
+		if (f->width == 1)
+			__atomic_store_n((__u8 *)f->field, (__u8)v, __ATOMIC_RELAXED);
+		else
+			__atomic_store_n((__u32 *)f->field, v, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void relq_flipper_start(struct relq_flipper *f, pthread_t *t)
+{
+	f->stop = 0;
+	f->flips = 0;
+	if (pthread_create(t, NULL, relq_flipper_fn, f))
+		f->field = NULL;
+}
+
+static unsigned long relq_flipper_stop(struct relq_flipper *f, pthread_t t)
+{
+	__atomic_store_n(&f->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	return f->flips;
+}
+
+/* The offset of the first byte from 4 on that is wrong for either result. */
+static size_t relq_first_diff(const unsigned char *b, const unsigned char *ref,
+			      size_t ver0, size_t full)
+{
+	size_t i;
+
+	for (i = 4; i < full; i++)
+		if (i < ver0 ? b[i] != ref[i] : b[i] != RELQ_FILL)
+			return i;
+	return full;
+}
+
+/*
+ * T-BUF-6's round count: 10^5 by the spec; RELQ_BUF6_ROUNDS sets another
+ * (make check gives the debug kernel fewer, KASAN under TCG being slow).
+ */
+static long relq_buf6_rounds(void)
+{
+	const char *env = getenv("RELQ_BUF6_ROUNDS");
+
+	return env && atol(env) > 0 ? atol(env) : 100000;
+}
+
+/*
+ * T-BUF-6, INFO: a thread flips the size field between VER0 (56) and a
+ * page plus one while INFO runs with the struct. The size is fetched once,
+ * so each call is one of the two: success with exactly 56 bytes written
+ * (the rest of the struct keeps its 0xA5), or E2BIG with nothing written.
+ * A kernel that checked one fetch and copied by another would write the
+ * whole struct, or more, and KASAN or the check below would see it. (A
+ * successful INFO writes its own size into the field, a third value: each
+ * round stores 56 again first, a flip like the thread's.)
+ */
+TEST_F_TIMEOUT(channel, t_buf_6_info_size_flipped, 600)
+{
+	const size_t ver0 = RELQ_INFO_SIZE_VER0, full = sizeof(struct relq_info);
+	unsigned long ok = 0, big = 0, bad = 0;
+	long n, rounds = relq_buf6_rounds();
+	struct relq_flipper f = { 0 };
+	struct relq_info ref, *ui;
+	unsigned char *b;
+	long long t0;
+	pthread_t t;
+	int err;
+
+	ASSERT_EQ(0, relq_info(self->fd, &ref));
+	/* Two pages: a kernel that fetched the size again reads zeroes. */
+	b = mmap(NULL, 2 * relq_page_size(), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	ui = (struct relq_info *)b;
+	f.field = &ui->size;
+	f.width = 4;
+	f.a = ver0;
+	f.b = relq_page_size() + 1;
+	ui->size = f.a;
+	relq_flipper_start(&f, &t);
+	ASSERT_NE(NULL, f.field);
+	t0 = relq_now_ms();
+	for (n = 0; n < rounds; n++) {
+		/* INFO wrote its own size back: one of the two values again. */
+		__atomic_store_n(&ui->size, f.a, __ATOMIC_RELAXED);
+		memset(b + 4, RELQ_FILL, full - 4);
+		ui->flags = 0;
+		err = relq_err(ioctl(self->fd, RELQ_IOC_INFO, ui));
+		if (!err && relq_is_fill(b + ver0, full - ver0) &&
+		    !memcmp(b + 4, (char *)&ref + 4, ver0 - 4))
+			ok++;
+		else if (err == E2BIG && !ui->flags &&
+			 relq_is_fill(b + 8, full - 8))
+			big++;
+		else if (bad++ < 5)
+			TH_LOG("round %ld: %s, a mix of the two sizes (first odd byte %zu)",
+			       n, err ? strerror(err) : "success",
+			       relq_first_diff(b, (unsigned char *)&ref, ver0, full));
+	}
+	relq_flipper_stop(&f, t);
+	TH_LOG("INFO: %ld rounds in %lld ms (%lu at 56 bytes, %lu E2BIG), %lu flips",
+	       rounds, relq_now_ms() - t0, ok, big, f.flips);
+	munmap(b, 2 * relq_page_size());
+	EXPECT_EQ(0, bad);
+	/* Both values reached the kernel, or the race never ran. */
+	EXPECT_LT(0, ok);
+	EXPECT_LT(0, big);
+}
+
+/*
+ * T-BUF-6, LIST: a thread flips the capacity between 1 and 4 while LIST
+ * runs with the struct, 4 channels or more being live. The struct is
+ * copied once, so every call writes exactly 1 or exactly 4 entries (the
+ * entries of a LIST made before), the others keep their 0xA5, and the
+ * count is the true count. An allocation sized by one fetch and filled or
+ * copied by another is a heap overflow KASAN reports, or a count of
+ * entries between the two.
+ */
+TEST_F_TIMEOUT(channel, t_buf_6_list_capacity_flipped, 600)
+{
+	enum { SLOTS = 8 };
+	struct relq_list_entry ref[SLOTS], out[SLOTS];
+	unsigned long one = 0, four = 0, bad = 0;
+	long n, rounds = relq_buf6_rounds();
+	char name[RELQ_NAME_LEN];
+	struct relq_flipper f = { 0 };
+	struct relq_list *ul;
+	__u32 count;
+	long long t0;
+	pthread_t t;
+	int i, k, fd, err;
+
+	for (i = 0; i < 3; i++) {
+		fd = relq_extra_channel(self->ctl, &self->x, 64, 8, name);
+		ASSERT_LE(0, fd);
+		close(fd);
+	}
+	ASSERT_EQ(0, relq_list(self->ctl, ref, SLOTS, &count));
+	ASSERT_LE(4, count);
+	ul = mmap(NULL, relq_page_size(), PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ul);
+	ul->entries = (uintptr_t)out;
+	f.field = &ul->capacity;
+	f.width = 4;
+	f.a = 1;
+	f.b = 4;
+	ul->capacity = f.a;
+	relq_flipper_start(&f, &t);
+	ASSERT_NE(NULL, f.field);
+	t0 = relq_now_ms();
+	for (n = 0; n < rounds; n++) {
+		relq_fill(out, sizeof(out));
+		ul->count = 0;
+		err = relq_err(ioctl(self->ctl, RELQ_IOC_LIST, ul));
+		for (k = 0; k < SLOTS && !relq_is_fill(&out[k], sizeof(out[k])); k++)
+			;
+		if (!err && ul->count == count && (k == 1 || k == 4) &&
+		    !memcmp(out, ref, k * sizeof(out[0])) &&
+		    relq_is_fill(&out[k], (SLOTS - k) * sizeof(out[0]))) {
+			one += k == 1;
+			four += k == 4;
+		} else if (bad++ < 5) {
+			TH_LOG("round %ld: %s, count %u, %d entries written", n,
+			       err ? strerror(err) : "success", ul->count, k);
+		}
+	}
+	relq_flipper_stop(&f, t);
+	TH_LOG("LIST: %ld rounds in %lld ms (%lu with 1 entry, %lu with 4), %lu flips",
+	       rounds, relq_now_ms() - t0, one, four, f.flips);
+	munmap(ul, relq_page_size());
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, one);
+	EXPECT_LT(0, four);
+}
+
+/*
+ * T-BUF-6, CREATE: the name field holds 31 characters and a thread flips
+ * its last byte between NUL and 'z', while CREATE runs with the struct; a
+ * channel of the terminated name lives. The struct is copied once, so
+ * every call is EEXIST (the terminated name) or ENAMETOOLONG (no
+ * terminator): never a new channel, never EINVAL. A kernel that validated
+ * one fetch and looked the name up in another would read past the field
+ * (KASAN) or create a channel.
+ */
+TEST_F_TIMEOUT(channel, t_buf_6_create_terminator_flipped, 600)
+{
+	unsigned long exist = 0, toolong = 0, bad = 0;
+	long n, rounds = relq_buf6_rounds();
+	struct relq_flipper f = { 0 };
+	char name[RELQ_NAME_LEN];
+	struct relq_create *uc;
+	long long t0, before;
+	pthread_t t;
+	int fd, err;
+
+	fd = relq_extra_channel(self->ctl, &self->x, 64, 8, name);
+	ASSERT_LE(0, fd);
+	close(fd);
+	/* Make it a 31-character name: DESTROY, then CREATE it padded. */
+	ASSERT_EQ(0, relq_destroy(self->ctl, name));
+	memset(name + strlen(name), 'q', RELQ_NAME_LEN - 1 - strlen(name));
+	name[RELQ_NAME_LEN - 1] = 0;
+	memcpy(self->x.name[self->x.n - 1], name, RELQ_NAME_LEN);
+	ASSERT_EQ(0, relq_create(self->ctl, name, 64, 8, NULL));
+	before = relq_list_count(self->ctl);
+	ASSERT_LE(0, before);
+
+	uc = mmap(NULL, relq_page_size(), PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, uc);
+	memcpy(uc->name, name, RELQ_NAME_LEN);
+	uc->capacity = 64;
+	uc->max_msg = 8;
+	f.field = &uc->name[RELQ_NAME_LEN - 1];
+	f.width = 1;
+	f.a = 0;
+	f.b = 'z';
+	relq_flipper_start(&f, &t);
+	ASSERT_NE(NULL, f.field);
+	t0 = relq_now_ms();
+	for (n = 0; n < rounds; n++) {
+		err = relq_create_raw(self->ctl, uc);
+		if (err == EEXIST)
+			exist++;
+		else if (err == ENAMETOOLONG)
+			toolong++;
+		else if (bad++ < 5)
+			TH_LOG("round %ld: %s, neither EEXIST nor ENAMETOOLONG", n,
+			       err ? strerror(err) : "a new channel");
+		if (!err)
+			relq_destroy(self->ctl, uc->name);
+	}
+	relq_flipper_stop(&f, t);
+	TH_LOG("CREATE: %ld rounds in %lld ms (%lu EEXIST, %lu ENAMETOOLONG), %lu flips",
+	       rounds, relq_now_ms() - t0, exist, toolong, f.flips);
+	munmap(uc, relq_page_size());
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, exist);
+	EXPECT_LT(0, toolong);
+	EXPECT_EQ(before, relq_list_count(self->ctl));
+}
+
 #include "relq_last_test.h"
 
 TEST_HARNESS_MAIN
