@@ -64,15 +64,18 @@ fi
 command -v relqctl >/dev/null || skip_all "relqctl is not on PATH (set RELQCTL)"
 export PATH
 
-# needs WHAT: empty when this kernel has WHAT, else the reason it lacks it.
+# needs WHAT: $why is empty when this kernel has WHAT, else the reason it
+# lacks it. (No subshells and few programs: forks and execs are slow under
+# TCG, and slower under KASAN.)
 needs() {
+	why=
 	case $1 in
 	'') ;;
 	fail-nth) [ -e /proc/thread-self/fail-nth ] && [ -d /sys/kernel/debug/failslab ] ||
-		echo "no fault injection (fail-nth, failslab) in this kernel" ;;
+		why="no fault injection (fail-nth, failslab) in this kernel" ;;
 	tracefs) [ -d /sys/kernel/tracing/events/relq ] ||
-		echo "no tracefs with relq's events at /sys/kernel/tracing" ;;
-	*) echo "unknown need '$1'" ;;
+		why="no tracefs with relq's events at /sys/kernel/tracing" ;;
+	*) why="unknown need '$1'" ;;
 	esac
 }
 
@@ -101,30 +104,30 @@ matches() {
 	exec 5<&-
 }
 
-# Split the boxes file into one directory per box: cmds, expect, needs.
+# Split the boxes file: BOX.cmds and BOX.expect files, page and needs.
 names=()
+declare -A page need
 while IFS= read -r ln; do
 	case $ln in
 	'@box '*)
-		set -- $ln
-		cur=$tmp/$2
-		mkdir -p "$cur"
-		: > "$cur/cmds"; : > "$cur/expect"; : > "$cur/needs"
-		echo "$3" > "$cur/page"
-		names+=("$2") ;;
-	'@needs '*) echo "${ln#@needs }" > "$cur/needs" ;;
-	'$ '*) echo "${ln#\$ }" >> "$cur/cmds" ;;
+		read -r _ cur pg <<< "$ln"
+		: > "$tmp/$cur.cmds"; : > "$tmp/$cur.expect"
+		page[$cur]=$pg need[$cur]=
+		names+=("$cur") ;;
+	'@needs '*) need[$cur]=${ln#@needs } ;;
+	'$ '*) echo "${ln#\$ }" >> "$tmp/$cur.cmds" ;;
 	'@end') ;;
-	*) echo "$ln" >> "$cur/expect" ;;
+	*) echo "$ln" >> "$tmp/$cur.expect" ;;
 	esac
 done < "$boxes"
+mkdir "$tmp/cwd" || exit 1
 [ ${#names[@]} -gt 0 ] || skip_all "the documentation has no try-it box"
 
 ktap_print_header
 ktap_set_plan "${#names[@]}"
 for n in "${names[@]}"; do
 	d=$tmp/$n
-	why=$(needs "$(cat "$d/needs")")
+	needs "${need[$n]}"
 	if [ -n "${RELQ_TRYIT_BOXES:-}" ]; then
 		case " $RELQ_TRYIT_BOXES " in
 		*" $n "*) ;;
@@ -137,17 +140,16 @@ for n in "${names[@]}"; do
 		continue
 	fi
 	t0=$(now_us)
-	mkdir -p "$d/cwd"
-	(cd "$d/cwd" && timeout 30 bash "$d/cmds") > "$d/out" 2>&1
+	(cd "$tmp/cwd" && timeout 30 bash "$d.cmds") > "$d.out" 2>&1
 	r=$?
-	ktap_print_msg "tryit_$n ($(cat "$d/page")): $(( ($(now_us) - t0) / 1000 )) ms"
-	if [ $r = 0 ] && matches "$d/out" "$d/expect" > "$d/why"; then
+	ktap_print_msg "tryit_$n (${page[$n]}): $(( ($(now_us) - t0) / 1000 )) ms"
+	if [ $r = 0 ] && matches "$d.out" "$d.expect" > "$d.why"; then
 		ktap_test_pass "tryit_$n"
 	else
-		[ $r = 0 ] || echo "the box's last command exited $r" >> "$d/why"
-		sed 's/^/# /' "$d/why"
-		sed 's/^/#   $ /' "$d/cmds"
-		sed 's/^/#   | /' "$d/out"
+		[ $r = 0 ] || echo "the box's last command exited $r" >> "$d.why"
+		sed 's/^/# /' "$d.why"
+		sed 's/^/#   $ /' "$d.cmds"
+		sed 's/^/#   | /' "$d.out"
 		ktap_test_fail "tryit_$n"
 	fi
 	leftovers
