@@ -20,7 +20,7 @@ rm -f "$out"/reports/*.log "$out/pit17.armed"
 # marker below ends what that boot's splat scan reads, and the detectors
 # must report without stopping the kernel.
 only=(-T t_pit_8_unlocked_counter)
-if [ -d /sys/kernel/debug/kcsan ]; then
+if [ -e /sys/kernel/debug/kcsan ]; then
 	only=(-t t_pit_8_unlocked_counter)
 	echo 0 > /proc/sys/kernel/panic_on_warn
 fi
@@ -35,7 +35,7 @@ rc=$?
 echo "relq_pitfalls_test exited $rc after $(( $(date +%s) - s )) s"
 echo "$rc" > "$out/pitfalls.rc"
 cat "$out/pitfalls.tap"
-if [ -d /sys/kernel/debug/kcsan ]; then
+if [ -e /sys/kernel/debug/kcsan ]; then
 	exit "$rc"
 fi
 # T-PIT-17: the host expects this boot to end in the stack overflow's

@@ -34,6 +34,8 @@ DROP = re.compile(r"^( \? |R(AX|BX|CX|DX|SI|DI|BP|SP|0[89]|1[0-5]): |Code: |FS: 
                   r"|Kernel Offset|PGD |\s*$)")
 TS = re.compile(r"^\[\s*[0-9.]+\]\s?")
 MAX_LINES = 40
+# How far after its first line a report may show its other expected lines.
+WINDOW = 120
 
 
 def pitfalls():
@@ -50,11 +52,17 @@ def pitfalls():
 
 
 def trim(text, patterns):
-    # /dev/kmsg escapes a record's inner newlines as \x0a.
+    # /dev/kmsg escapes a record's inner newlines as \\x0a.
     text = text.replace("\\x0a", "\n")
     lines = [TS.sub("", l.rstrip("\r")) for l in text.splitlines()]
-    first = re.compile(patterns[0])
-    start = next((i for i, l in enumerate(lines) if first.search(l)), None)
+    rxs = [re.compile(p) for p in patterns]
+    # The first report that shows every expected pattern within its window.
+    start = None
+    for i, l in enumerate(lines):
+        if rxs[0].search(l) and all(any(r.search(m) for m in lines[i:i + WINDOW])
+                                    for r in rxs[1:]):
+            start = i
+            break
     if start is None:
         return None
     # Keep the report's opening line ("cut here", "======") just before.
@@ -64,7 +72,9 @@ def trim(text, patterns):
             break
     kept = []
     repeats = 0
-    for l in lines[start:]:
+    todo = list(rxs)
+    for l in lines[start:start + WINDOW]:
+        todo = [r for r in todo if not r.search(l)]
         if DROP.search(l):
             continue
         if kept and l == kept[-1]:
@@ -74,9 +84,9 @@ def trim(text, patterns):
             kept.append("[... the line above %d more times]" % repeats)
             repeats = 0
         kept.append(l)
-        if re.search(r"end trace|^=+$", l) and len(kept) > 3:
+        if not todo and re.search(r"end trace|^=+$", l) and len(kept) > 3:
             break
-        if len(kept) >= MAX_LINES:
+        if not todo and len(kept) >= MAX_LINES:
             kept.append("[...]")
             break
     if repeats:
