@@ -386,6 +386,26 @@ static long pit_drain_done(struct pit_channel *ch)
 
 /* --- end DRAIN_OVERWRITES_WAITER --- */
 
+/* INFO's reply, on the heap, built where every reply is. */
+static noinline struct pit_info *pit_info_build(struct pit_channel *ch)
+{
+	struct pit_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+
+	if (info) {
+		info->size = sizeof(*info);
+		info->id = ch->id;
+		info->bytes = ch->bytes;
+	}
+	return info;
+}
+
+/* Copy a reply out: the one place every command's reply goes through. */
+static noinline long pit_reply(void __user *uarg, const void *reply,
+			       size_t size)
+{
+	return copy_to_user(uarg, reply, size) ? -EFAULT : 0;
+}
+
 /* --- INFO_USER_SIZE --- */
 /*
  * Wrong: INFO copies out as many bytes as the caller's struct claims,
@@ -400,12 +420,9 @@ static noinline long pit_info(struct pit_channel *ch, struct pit_info __user *ui
 
 	if (get_user(usize, &uinfo->size))
 		return -EFAULT;
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	info = pit_info_build(ch);
 	if (!info)
 		return -ENOMEM;
-	info->size = sizeof(*info);
-	info->id = ch->id;
-	info->bytes = ch->bytes;
 	ret = copy_to_user(uinfo, info, usize) ? -EFAULT : 0;
 	kfree(info);
 	return ret;
@@ -501,7 +518,7 @@ static noinline long pit_ioctl_by_nr(struct pit_channel *ch,
 
 	switch (_IOC_NR(cmd)) {
 	case PIT_NR_STATUS:
-		return copy_to_user(uarg, &st, _IOC_SIZE(cmd)) ? -EFAULT : 0;
+		return pit_reply(uarg, &st, _IOC_SIZE(cmd));
 	}
 	return -ENOTTY;
 }
