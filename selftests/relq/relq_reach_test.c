@@ -11,6 +11,7 @@
  * - a ring torn down while its RECVs' file stays open: io_uring's own
  *   cancel completes them, not a close;
  * - the channel's sysfs attributes, each equal to what INFO reports;
+ * - INFO's size answer (E2BIG) into a size field that cannot be written;
  * - default_group 0 (the root group).
  *
  * Each test gets a fresh channel (relq_channel.h's fixture). Run as root
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <liburing.h>
 
 #include "kselftest_harness.h"
@@ -293,6 +295,32 @@ TEST_F(channel, sysfs_attributes_match_info)
 		EXPECT_EQ(info.state, v[7]);
 		EXPECT_EQ(RELQ_STATE_LIVE, v[7]);
 	}
+}
+
+/*
+ * T-UPTR-1's PROT_READ output, for INFO's size answer: a struct larger
+ * than the kernel's, with a non-zero byte past the kernel's size, gets
+ * E2BIG and the kernel's size in its size field; when that field cannot
+ * be written (the page is PROT_READ), EFAULT, and the field is unchanged.
+ */
+TEST_F(channel, t_uptr_1_info_size_answer_read_only)
+{
+	size_t pg = relq_page_size();
+	struct relq_info *info;
+	char *p;
+
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	info = (struct relq_info *)p;
+	info->size = sizeof(*info) + 8;
+	p[sizeof(*info)] = 1;
+	EXPECT_EQ(E2BIG, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
+	EXPECT_EQ(sizeof(*info), info->size);
+	info->size = sizeof(*info) + 8;
+	ASSERT_EQ(0, mprotect(p, pg, PROT_READ));
+	EXPECT_EQ(EFAULT, relq_err(ioctl(self->fd, RELQ_IOC_INFO, info)));
+	EXPECT_EQ(sizeof(*info) + 8, info->size);
+	munmap(p, pg);
 }
 
 /* The text of module parameter @param, without its newline; 0 or an errno. */
