@@ -246,6 +246,8 @@ lint_checks() {
 	python3 "$RELQ_TOP/scripts/pitfall_docs.py" --check > "$res/host/pitfall-docs.tap" 2>&1
 	# T-DOC-2: make htmldocs with warnings as errors.
 	tap_step t_doc_2_htmldocs bash "$RELQ_TOP/scripts/htmldocs.sh" "$res/host/html"
+	# Every page fits a 1280-pixel window (headless chromium).
+	tap_step t_doc_2_page_width bash "$RELQ_TOP/scripts/doc_width.sh" "$res/host/html"
 	# T-INST-4, T-INST-7: make install/uninstall, modinfo, signing.
 	bash "$RELQ_TOP/scripts/test-install.sh" "$res/host/install.tap" > "$res/host/install.log" 2>&1
 	# T-SYNC-3, T-STATE-4, T-CAN-8: one TAP file of their own.
@@ -377,8 +379,14 @@ vm_target() {
 	# and reach no kernel path the C programs do not; every fork and exec
 	# is slow under TCG, and slower under KASAN: they run once, on the
 	# newest distro kernel, where users run them.
-	local skip='' obj2=100000
+	local skip='' obj2=100000 boxes=
 	[ "$t" = 6.12 ] || skip="relqctl_test.sh relq_udev_test.sh"
+	# The docs' try-it boxes run where a student runs them, on 6.12; the
+	# one that needs fault injection (fail-nth) runs on the debug kernel.
+	case $t in
+	6.1) skip="$skip relq_tryit_test.sh" ;;
+	debug) boxes=g19-fail-nth ;;
+	esac
 	# T-OBJ-2's 10^5 open/close cycles take 3 minutes under KASAN: the
 	# distro kernels run them all, the debug kernel a tenth.
 	[ "$t" = debug ] && obj2=10000
@@ -404,6 +412,7 @@ vm_target() {
 	"$RELQ_TOP/scripts/vm.sh" -t "$t" -o "$out" -T "$timeout" -- \
 		env RELQCTL="$RELQ_TOP/.build/relqctl" RELQ_STRESS_SECONDS="${RELQ_STRESS_SECONDS:-2}" \
 		RELQ_SKIP_PROGS="$skip" RELQ_OBJ2_CYCLES="$obj2" RELQ_OPEN4_ROUNDS=500 \
+		${boxes:+RELQ_TRYIT_BOXES="$boxes"} \
 		RELQ_KSRC="$ksrc" FUZZ_SECONDS="$secs" \
 		${RELQ_SEED:+RELQ_SEED="$RELQ_SEED"} \
 		RELQ_EXPECT_SRCVERSION="$expect" \
