@@ -27,6 +27,7 @@
  * each pitfall's captured report is saved (NAME.log) for the docs.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <grp.h>
 #include <regex.h>
 #include <sys/prctl.h>
@@ -203,6 +204,21 @@ static int pit_open(const char *node)
 	return open(node, O_RDWR | O_CLOEXEC);
 }
 
+/*
+ * A pitfall's name in lower case, for the TAP output: kunit.py parse
+ * takes an upper-case "ERROR" in it (OPEN_LEAKS_ON_ERROR) for its own.
+ */
+static const char *pit_lower(const char *name)
+{
+	static char buf[40];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(buf) - 1; i++)
+		buf[i] = tolower((unsigned char)name[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 /* One pitfall's run: what to expect, and the kernel log since its start. */
 struct pit_case {
 	struct pit_expect e;
@@ -215,7 +231,7 @@ static bool pit_case_start(struct __test_metadata *_metadata, const char *name,
 	pc->l.kmsg = -1;
 	pc->l.buf = NULL;
 	if (pit_load(name, &pc->e)) {
-		TH_LOG("%s: not in pitfalls/pitfalls.txt (RELQ_TOP?)", name);
+		TH_LOG("%s: not in pitfalls/pitfalls.txt (RELQ_TOP?)", pit_lower(name));
 		return false;
 	}
 	if (pit_log_start(&pc->l)) {
@@ -248,8 +264,8 @@ static bool pit_case_end(struct __test_metadata *_metadata,
 	pit_log_read(&pc->l);
 	ok = ok || pit_log_matches(&pc->l, e);
 	pit_log_save(&pc->l, e);
-	TH_LOG("%s %s: %s", e->id, e->name,
-	       ok ? "caught by its detector" : "MISSED by its detector");
+	TH_LOG("%s %s: %s", e->id, pit_lower(e->name),
+	       ok ? "caught by its detector" : "missed by its detector");
 	if (!ok)
 		TH_LOG("expected: %s%s%s", e->pattern[0], e->n > 1 ? " and " : "",
 		       e->n > 1 ? e->pattern[1] : "");
@@ -298,7 +314,7 @@ static bool pit_run(struct __test_metadata *_metadata, const char *name,
 	ok = pit_case_wait(&pc, timeout_ms);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	TH_LOG("%s: the child %s %d", name,
+	TH_LOG("%s: the child %s %d", pit_lower(name),
 	       WIFSIGNALED(status) ? "was killed by signal" : "exited with",
 	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	return pit_case_end(_metadata, &pc, ok);
