@@ -60,6 +60,8 @@ counters_zero() {
 		sleep 0.1
 	done
 	cat "$f" || return 1
+	# An empty file would pass the check below: relq has counters.
+	grep -q '^[a-z_]* [0-9]' "$f" || return 1
 	awk '$2 != 0 { bad = 1 } END { exit bad }' "$f"
 }
 
