@@ -32,6 +32,7 @@ DROP = re.compile(r"^( \? |R(AX|BX|CX|DX|SI|DI|BP|SP|0[89]|1[0-5]): |Code: |FS: 
                   r"|DR[0-9]: |irq event stamp|hardirqs last|softirqs last"
                   r"|Hardware name|Modules linked in|---\[ end Kernel panic"
                   r"|Kernel Offset|PGD |\s*$)")
+BUILD_DIR = re.compile(r"[^\s]*/(?:debug|kcsan)-pitfalls/")
 TS = re.compile(r"^\[\s*[0-9.]+\]\s?")
 MAX_LINES = 40
 # How far after its first line a report may show its other expected lines.
@@ -54,6 +55,9 @@ def pitfalls():
 def trim(text, patterns):
     # /dev/kmsg escapes a record's inner newlines as \\x0a.
     text = text.replace("\\x0a", "\n")
+    # The build directory (a clone's .build/debug-pitfalls/) is the
+    # run's, not the reader's: the source file is pitfalls/.
+    text = BUILD_DIR.sub("pitfalls/", text)
     lines = [TS.sub("", l.rstrip("\r")) for l in text.splitlines()]
     rxs = [re.compile(p) for p in patterns]
     # The first report that shows every expected pattern within its window.
