@@ -20,6 +20,8 @@
 #define RELQ_MP3_OPS	100000
 #define RELQ_MP3_MSG	48
 #define RELQ_MP3_STOP	0xff	/* the one byte of a reader's stop message */
+/* How long the kthreads may go without moving a message: they are stuck. */
+#define RELQ_MP3_STALL_S	8
 
 /*
  * T-MP-3 drives a channel through the driver's own message path,
@@ -91,6 +93,9 @@ static int relq_mp3_reader(void *data)
 		len = relq_mp3_io(q, false, msg, sizeof(msg));
 		if (len == 1 && msg[0] == RELQ_MP3_STOP)
 			break;
+		/* The test killed the channel: a kthread was stuck. */
+		if (len == -ENODEV)
+			break;
 		if (len < 1 || len > RELQ_MP3_MSG) {
 			atomic_inc(&q->errors);
 			continue;
@@ -106,6 +111,29 @@ static int relq_mp3_reader(void *data)
 }
 
 /*
+ * Wait for kthreads @from..@to while messages keep moving. False once no
+ * message has moved for RELQ_MP3_STALL_S seconds: a kthread is stuck. (A
+ * fixed deadline would not do: the hung-task detector reports the task
+ * loading the tests after 30 s, so the test has to notice a stall early.)
+ */
+static bool relq_mp3_wait(struct relq_mp3 *q, int from, int to)
+{
+	s64 moved = -1, now;
+	int i, idle = 0;
+
+	for (i = from; i <= to; i++) {
+		while (!wait_for_completion_timeout(&q->done[i], HZ)) {
+			now = atomic64_read(&q->in_msgs) + atomic64_read(&q->out_msgs);
+			idle = now == moved ? idle + 1 : 0;
+			moved = now;
+			if (idle >= RELQ_MP3_STALL_S)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
  * T-MP-3: 2 writer and 2 reader kthreads, 10^5 messages each writer, on
  * a 1 KiB channel, so writers wait for room and readers for messages all
  * the time: every message arrives once and intact, the counts balance.
@@ -116,6 +144,7 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 	struct relq_mp3_arg *args = kunit_kcalloc(test, 4, sizeof(*args), GFP_KERNEL);
 	struct relq_create c = { .name = "kunit-mp3", .capacity = 1024,
 				 .max_msg = 64 };
+	bool stuck;
 	u8 stop = RELQ_MP3_STOP;
 	struct task_struct *t;
 	int i;
@@ -137,13 +166,29 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 				"relq_mp3/%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	}
-	wait_for_completion(&q->done[0]);
-	wait_for_completion(&q->done[1]);
+	stuck = !relq_mp3_wait(q, 0, 1);
 	/* One stop message per reader, behind all the data. */
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2 && !stuck; i++)
 		KUNIT_EXPECT_EQ(test, relq_mp3_io(q, true, &stop, 1), 1);
-	wait_for_completion(&q->done[2]);
-	wait_for_completion(&q->done[3]);
+	stuck = stuck || !relq_mp3_wait(q, 2, 3);
+	if (stuck) {
+		/*
+		 * A lost wake-up or lost accounting: a kthread waits for
+		 * room or a message that never comes. Fail here, by name,
+		 * and kill the channel, which wakes every waiter with
+		 * -ENODEV, so the kthreads end and the suite goes on.
+		 */
+		KUNIT_FAIL(test, "no message moved for %d s: a kthread is stuck in the driver",
+			   RELQ_MP3_STALL_S);
+		relq_channel_set_state(q->ch, RELQ_DYING);
+		relq_channel_set_state(q->ch, RELQ_DEAD);
+		for (i = 0; i < 4; i++)
+			wait_for_completion(&q->done[i]);
+		fput(q->file);
+		flush_delayed_fput();
+		relq_channel_free(q->ch);
+		return;
+	}
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&q->corrupt), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&q->errors), 0);

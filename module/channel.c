@@ -258,6 +258,7 @@ void relq_channel_set_state(struct relq_channel *ch, enum relq_state to)
 		relq_recv_close(ch);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(relq_channel_set_state);
 
 /**
  * relq_channel_policy() - who may open a channel
