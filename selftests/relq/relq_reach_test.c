@@ -27,6 +27,7 @@
 #include "kselftest_harness.h"
 #include "relq_test.h"
 #include "relq_channel.h"
+#include "relq_uring.h"
 
 #define RELQ_REACH_ENTRIES	8
 
@@ -36,24 +37,6 @@ static int relq_reach_wait(struct io_uring *ring, struct io_uring_cqe **cqe)
 	struct __kernel_timespec ts = { .tv_sec = 5 };
 
 	return io_uring_wait_cqe_timeout(ring, cqe, &ts);
-}
-
-/* One RECV SQE of @len bytes into @buf. */
-static void relq_reach_prep_recv(struct io_uring_sqe *sqe, int fd, void *buf,
-				 __u32 len, __u64 user_data)
-{
-	struct relq_recv *rc;
-
-	if (!sqe)	/* the ring is never full here */
-		return;
-	rc = (struct relq_recv *)sqe->cmd;
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = RELQ_URING_RECV;
-	sqe->user_data = user_data;
-	rc->addr = (uintptr_t)buf;
-	rc->len = len;
 }
 
 /*
@@ -73,7 +56,7 @@ static const char *relq_reach_ring(struct io_uring *ring, unsigned int flags,
 		return "this kernel's io_uring lacks IORING_SETUP_DEFER_TASKRUN";
 	if (*err)
 		return NULL;
-	relq_reach_prep_recv(io_uring_get_sqe(ring), fd, &b, 0, 0);
+	relq_prep_recv(io_uring_get_sqe(ring), fd, &b, 0, 0, 0);
 	*err = io_uring_submit(ring) == 1 ? relq_reach_wait(ring, &cqe) : -EIO;
 	if (!*err) {
 		*err = cqe->res;
@@ -136,7 +119,7 @@ TEST_F(channel, t_csq_2_recv_issued_from_io_wq)
 
 	ASSERT_EQ(5, write(self->fd, "first", 5));
 	sqe = io_uring_get_sqe(&ring);
-	relq_reach_prep_recv(sqe, self->fd, buf, sizeof(buf), 1);
+	relq_prep_recv(sqe, self->fd, buf, sizeof(buf), 0, 1);
 	sqe->flags |= IOSQE_ASYNC;
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	ASSERT_EQ(0, relq_reach_wait(&ring, &cqe));
@@ -145,7 +128,7 @@ TEST_F(channel, t_csq_2_recv_issued_from_io_wq)
 	io_uring_cqe_seen(&ring, cqe);
 
 	sqe = io_uring_get_sqe(&ring);
-	relq_reach_prep_recv(sqe, self->fd, buf, sizeof(buf), 2);
+	relq_prep_recv(sqe, self->fd, buf, sizeof(buf), 0, 2);
 	sqe->flags |= IOSQE_ASYNC;
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	EXPECT_EQ(1, relq_reach_pended(1));
@@ -182,7 +165,7 @@ TEST_F(channel, t_csq_2_recv_requeued_when_message_taken)
 	nb = relq_open(self->name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, nb);
 
-	relq_reach_prep_recv(io_uring_get_sqe(&ring), self->fd, buf, sizeof(buf), 1);
+	relq_prep_recv(io_uring_get_sqe(&ring), self->fd, buf, sizeof(buf), 0, 1);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	ASSERT_EQ(1, relq_reach_pended(1));
 	/* The write takes the RECV for delivery; the read takes the message. */
@@ -227,8 +210,8 @@ TEST_F(channel, t_csq_3_recv_ring_teardown_file_open)
 	traced = relq_reach_trace_cancels();
 
 	for (i = 0; i < 4; i++)
-		relq_reach_prep_recv(io_uring_get_sqe(&ring), self->fd, bufs[i],
-				     sizeof(bufs[i]), i);
+		relq_prep_recv(io_uring_get_sqe(&ring), self->fd, bufs[i],
+			       sizeof(bufs[i]), 0, i);
 	ASSERT_EQ(4, io_uring_submit(&ring));
 	ASSERT_EQ(4, relq_reach_pended(4));
 	io_uring_queue_exit(&ring);

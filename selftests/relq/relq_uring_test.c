@@ -30,6 +30,7 @@
 #include "kselftest_harness.h"
 #include "relq_test.h"
 #include "relq_channel.h"
+#include "relq_uring.h"
 
 #define RELQ_URING_ENTRIES	16
 
@@ -183,25 +184,6 @@ TEST_F(channel, t_can_6_io_uring_teardown_pending_reads)
 	EXPECT_EQ(0, relq_waiting_tasks());
 	ASSERT_EQ(4, write(self->fd, "kept", 4));
 	EXPECT_EQ(4, read(self->fd, buf, sizeof(buf)));
-}
-
-/* An IORING_OP_URING_CMD RECV SQE. */
-static void relq_prep_recv(struct io_uring_sqe *sqe, int fd, void *buf,
-			   __u32 len, __u32 flags, __u64 user_data)
-{
-	struct relq_recv *rc;
-
-	if (!sqe)	/* the ring is never full here */
-		return;
-	rc = (struct relq_recv *)sqe->cmd;
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = RELQ_URING_RECV;
-	sqe->user_data = user_data;
-	rc->addr = (uintptr_t)buf;
-	rc->len = len;
-	rc->flags = flags;
 }
 
 /* Submit one command (a RECV SQE with @cmd_op) and wait; its result. */
