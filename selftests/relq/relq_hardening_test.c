@@ -130,26 +130,6 @@ static int relq_hard_save_param(struct _test_data_hard *self, const char *param)
 	return 0;
 }
 
-/* A module parameter's value as text, newline removed. */
-static int relq_hard_param_text(const char *param, char *buf, size_t size)
-{
-	char path[96];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return relq_hard_errno(EIO);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Become @uid/@gid with exactly @groups and no capabilities; 0 or errno. */
 static int relq_hard_become(uid_t uid, gid_t gid, int ngroups,
 			    const gid_t *groups)
@@ -727,17 +707,17 @@ TEST_F(hard, params_decimal_only)
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
 		ASSERT_EQ(0, relq_hard_save_param(self, params[i]));
-		ASSERT_EQ(0, relq_hard_param_text(params[i], before, sizeof(before)));
+		ASSERT_EQ(0, relq_param_text(params[i], before, sizeof(before)));
 		for (j = 0; j < ARRAY_SIZE(bad); j++) {
 			EXPECT_EQ(EINVAL, relq_param_write(params[i], bad[j]))
 				TH_LOG("%s accepted \"%s\"", params[i], bad[j]);
-			ASSERT_EQ(0, relq_hard_param_text(params[i], after, sizeof(after)));
+			ASSERT_EQ(0, relq_param_text(params[i], after, sizeof(after)));
 			EXPECT_STREQ(before, after);
 		}
 		if (i < 4)
 			EXPECT_EQ(EINVAL, relq_param_write(params[i], "-1"));
 		EXPECT_EQ(0, relq_param_write(params[i], "16\n"));
-		ASSERT_EQ(0, relq_hard_param_text(params[i], after, sizeof(after)));
+		ASSERT_EQ(0, relq_param_text(params[i], after, sizeof(after)));
 		EXPECT_STREQ("16", after);
 		EXPECT_EQ(0, relq_param_write(params[i], before));
 	}

@@ -306,26 +306,6 @@ TEST_F(channel, t_uptr_1_info_size_answer_read_only)
 	munmap(p, pg);
 }
 
-/* The text of module parameter @param, without its newline; 0 or an errno. */
-static int relq_reach_param_text(const char *param, char *buf, size_t size)
-{
-	char path[96];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return n ? errno : EINVAL;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /*
  * default_group takes 0, the root group, like any other group id (and
  * -1 for none); the old value is put back.
@@ -336,13 +316,13 @@ TEST(default_group_takes_root_group)
 
 	if (geteuid())
 		SKIP(return, "module parameters need root");
-	if (relq_reach_param_text("default_group", before, sizeof(before)))
+	if (relq_param_text("default_group", before, sizeof(before)))
 		SKIP(return, "%s/default_group: %s", RELQ_PARAM_DIR, strerror(errno));
 	ASSERT_EQ(0, relq_param_write("default_group", "0\n"));
-	ASSERT_EQ(0, relq_reach_param_text("default_group", now, sizeof(now)));
+	ASSERT_EQ(0, relq_param_text("default_group", now, sizeof(now)));
 	EXPECT_STREQ("0", now);
 	EXPECT_EQ(0, relq_param_write("default_group", "-1"));
-	ASSERT_EQ(0, relq_reach_param_text("default_group", now, sizeof(now)));
+	ASSERT_EQ(0, relq_param_text("default_group", now, sizeof(now)));
 	EXPECT_STREQ("-1", now);
 	EXPECT_EQ(0, relq_param_write("default_group", before));
 }

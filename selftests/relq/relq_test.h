@@ -405,6 +405,29 @@ static inline int relq_param_read(const char *param, unsigned long long *val)
 	return err;
 }
 
+/*
+ * Read module parameter @param as text into @buf (@size bytes), without
+ * its newline; 0 or an errno.
+ */
+static inline int relq_param_text(const char *param, char *buf, size_t size)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), RELQ_PARAM_DIR "/%s", param);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return n ? errno : EINVAL;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
 /* Write @val to module parameter @param in one write(); 0 or an errno. */
 static inline int relq_param_write(const char *param, const char *val)
 {
