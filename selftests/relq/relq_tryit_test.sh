@@ -14,17 +14,12 @@
 # reports the others as SKIP, for a slow kernel that only needs to cover
 # the boxes no other target can run. Exit 4 (KSFT_SKIP) when it cannot run.
 set -u
-relqctl=${RELQCTL:-relqctl}
 tmp=
 
-here=$(cd "$(dirname "$0")" && pwd)
-for h in "$here/../kselftest/ktap_helpers.sh" \
-	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
-	# shellcheck source=/dev/null
-	[ -f "$h" ] && . "$h" && break
-done
-type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
-skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
+# relq_lib.sh: $here, $relqctl, the KTAP helpers, skip_all, now_us and
+# the relq_need_* checks.
+# shellcheck source=relq_lib.sh
+. "$(dirname "$0")/relq_lib.sh" || exit 1
 
 # Destroy what a box left behind (its channels are all called tryit*).
 leftovers() {
@@ -59,9 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# now_us: microseconds, without a fork.
-now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
-
 # The boxes: built beside this script from the documentation (make), or
 # extracted from the tree this script sits in.
 boxes=$here/relq_tryit_boxes.txt
@@ -73,8 +65,7 @@ if [ ! -s "$boxes" ]; then
 		skip_all "scripts/tryit.py failed"
 	boxes=$tmp/boxes.txt
 fi
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -c /dev/relq-control ] || skip_all "relq is not loaded"
+relq_need_relq
 if [ "$relqctl" != "${relqctl##*/}" ]; then
 	[ -x "$relqctl" ] || skip_all "no relqctl at $relqctl"
 	# The boxes say "relqctl", as a student with it on PATH types it.

@@ -6,21 +6,14 @@
 # udev/60-relq.rules. Needs root, relq.ko loaded and RELQCTL pointing at
 # relqctl; prints KTAP. Exit 4 (KSFT_SKIP) when it cannot run.
 set -u
-relqctl=${RELQCTL:-relqctl}
 udevd=
 for c in /lib/systemd/systemd-udevd /usr/lib/systemd/systemd-udevd; do
 	[ -x "$c" ] && udevd=$c && break
 done
-# The kernel's KTAP helpers: beside the installed collection, or in the
-# unpacked source (RELQ_KSRC) when run from relq's tree.
-here=$(cd "$(dirname "$0")" && pwd)
-for h in "$here/../kselftest/ktap_helpers.sh" \
-	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
-	# shellcheck source=/dev/null
-	[ -f "$h" ] && . "$h" && break
-done
-type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
-skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
+# relq_lib.sh: $here, $relqctl, the KTAP helpers, skip_all, now_us and
+# the relq_need_* checks.
+# shellcheck source=relq_lib.sh
+. "$(dirname "$0")/relq_lib.sh" || exit 1
 # The shipped rule: RELQ_RULES, or relq's tree when run from it.
 rules=${RELQ_RULES:-$here/../../udev/60-relq.rules}
 check() { # check NAME EXPECTED PATH: "mode uid gid" of PATH
@@ -34,9 +27,8 @@ check() { # check NAME EXPECTED PATH: "mode uid gid" of PATH
 	fi
 }
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -e /dev/relq-control ] || skip_all "relq.ko is not loaded"
-command -v "$relqctl" >/dev/null || skip_all "relqctl not found (set RELQCTL)"
+relq_need_relq
+relq_need_relqctl
 # A running udevd would apply whatever rule is installed: neither part
 # can see the kernel's own defaults then.
 if [ -e /run/udev/control ] || pgrep -x systemd-udevd >/dev/null; then

@@ -7,21 +7,14 @@
 # relq.ko loaded and RELQCTL pointing at relqctl (default: relqctl on
 # PATH); prints KTAP. Exit 4 (KSFT_SKIP) when it cannot run.
 set -u
-relqctl=${RELQCTL:-relqctl}
 tmp=
 # Every channel this test creates; cleanup destroys them (links included).
 chans="rqt-a rqt-b rqt-c"
 
-# The kernel's KTAP helpers: beside the installed collection, or in the
-# unpacked source (RELQ_KSRC) when run from relq's tree.
-here=$(cd "$(dirname "$0")" && pwd)
-for h in "$here/../kselftest/ktap_helpers.sh" \
-	"${RELQ_KSRC:-/nonexistent}/tools/testing/selftests/kselftest/ktap_helpers.sh"; do
-	# shellcheck source=/dev/null
-	[ -f "$h" ] && . "$h" && break
-done
-type ktap_test_pass >/dev/null 2>&1 || { echo "no ktap_helpers.sh" >&2; exit 4; }
-skip_all() { ktap_print_header; ktap_skip_all "$1"; exit "$KSFT_SKIP"; }
+# relq_lib.sh: $here, $relqctl, the KTAP helpers, skip_all, now_us and
+# the relq_need_* checks.
+# shellcheck source=relq_lib.sh
+. "$(dirname "$0")/relq_lib.sh" || exit 1
 
 cleanup() {
 	local c
@@ -53,9 +46,6 @@ has() {
 	sed 's/^/  | /' "$1"
 	return 1
 }
-
-# now_us: microseconds, without a fork (slow VMs fork slowly).
-now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
 wait_for() {
@@ -388,9 +378,8 @@ cases=(usage_exit_2 help create_list_info_destroy send_recv_order
 	destroy_missing_enoent unprivileged_create_eacces link_unlink
 	watch_count watch_hangup)
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -e /dev/relq-control ] || skip_all "relq.ko is not loaded"
-command -v "$relqctl" >/dev/null || skip_all "relqctl not found (set RELQCTL)"
+relq_need_relq
+relq_need_relqctl
 command -v setpriv >/dev/null || skip_all "setpriv is not installed"
 relqctl=$(command -v "$relqctl")
 tmp=$(mktemp -d) || skip_all "mktemp failed"
