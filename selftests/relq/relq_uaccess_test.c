@@ -407,8 +407,9 @@ TEST_F_TIMEOUT(channel, t_uptr_3_argument_page_unmapped_under_calls, 60)
 }
 
 /*
- * T-BUF-6's flipper: stores @a and @b in turn into one user field (1 or
- * 4 bytes wide) until told to stop, each store a single access.
+ * T-BUF-6's flipper: a thread that stores @a and @b in turn into one user
+ * field (1 or 4 bytes wide) until told to stop, each store a single
+ * access; @t0 is when it started (ms).
  */
 struct relq_flipper {
 	void *field;
@@ -416,6 +417,8 @@ struct relq_flipper {
 	__u32 a, b;
 	int stop;		/* __atomic */
 	unsigned long flips;
+	pthread_t thread;
+	long long t0;
 };
 
 static void *relq_flipper_fn(void *arg)
@@ -433,19 +436,48 @@ static void *relq_flipper_fn(void *arg)
 	return NULL;
 }
 
-static void relq_flipper_start(struct relq_flipper *f, pthread_t *t)
+/*
+ * Store @a into the @width-byte field at @field and start a flipper on it
+ * (@a and @b in turn); f->field is NULL if the thread did not start.
+ */
+static void relq_flipper_start(struct relq_flipper *f, void *field, int width,
+			       __u32 a, __u32 b)
 {
+	f->field = field;
+	f->width = width;
+	f->a = a;
+	f->b = b;
+	if (width == 1)
+		*(__u8 *)field = a;
+	else
+		*(__u32 *)field = a;
 	f->stop = 0;
 	f->flips = 0;
-	if (pthread_create(t, NULL, relq_flipper_fn, f))
+	if (pthread_create(&f->thread, NULL, relq_flipper_fn, f))
 		f->field = NULL;
+	f->t0 = relq_now_ms();
 }
 
-static unsigned long relq_flipper_stop(struct relq_flipper *f, pthread_t t)
+/*
+ * The end of a T-BUF-6 race of @rounds @op calls: stop the flipper, log
+ * how many rounds ended each of the two good ways (@n_a as @what_a, @n_b
+ * as @what_b), and expect no @bad round and both good ways seen (both
+ * values reached the kernel, or the race never ran).
+ */
+static void relq_flipper_finish(struct __test_metadata *_metadata,
+				struct relq_flipper *f, const char *op,
+				long rounds, unsigned long n_a,
+				const char *what_a, unsigned long n_b,
+				const char *what_b, unsigned long bad)
 {
 	__atomic_store_n(&f->stop, 1, __ATOMIC_RELAXED);
-	pthread_join(t, NULL);
-	return f->flips;
+	pthread_join(f->thread, NULL);
+	TH_LOG("%s: %ld rounds in %lld ms (%lu %s, %lu %s), %lu flips",
+	       op, rounds, relq_now_ms() - f->t0, n_a, what_a, n_b, what_b,
+	       f->flips);
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, n_a);
+	EXPECT_LT(0, n_b);
 }
 
 /* The offset of the first byte from 4 on that is wrong for either result. */
@@ -489,8 +521,6 @@ TEST_F_TIMEOUT(channel, t_buf_6_info_size_flipped, 600)
 	struct relq_flipper f = { 0 };
 	struct relq_info ref, *ui;
 	unsigned char *b;
-	long long t0;
-	pthread_t t;
 	int err;
 
 	ASSERT_EQ(0, relq_info(self->fd, &ref));
@@ -499,14 +529,9 @@ TEST_F_TIMEOUT(channel, t_buf_6_info_size_flipped, 600)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, b);
 	ui = (struct relq_info *)b;
-	f.field = &ui->size;
-	f.width = 4;
-	f.a = ver0;
-	f.b = relq_page_size() + 1;
-	ui->size = f.a;
-	relq_flipper_start(&f, &t);
+	relq_flipper_start(&f, &ui->size, sizeof(ui->size), ver0,
+			   relq_page_size() + 1);
 	ASSERT_NE(NULL, f.field);
-	t0 = relq_now_ms();
 	for (n = 0; n < rounds; n++) {
 		/* INFO wrote its own size back: one of the two values again. */
 		__atomic_store_n(&ui->size, f.a, __ATOMIC_RELAXED);
@@ -524,14 +549,9 @@ TEST_F_TIMEOUT(channel, t_buf_6_info_size_flipped, 600)
 			       n, err ? strerror(err) : "success",
 			       relq_first_diff(b, (unsigned char *)&ref, ver0, full));
 	}
-	relq_flipper_stop(&f, t);
-	TH_LOG("INFO: %ld rounds in %lld ms (%lu at 56 bytes, %lu E2BIG), %lu flips",
-	       rounds, relq_now_ms() - t0, ok, big, f.flips);
+	relq_flipper_finish(_metadata, &f, "INFO", rounds, ok, "at 56 bytes",
+			    big, "E2BIG", bad);
 	munmap(b, 2 * relq_page_size());
-	EXPECT_EQ(0, bad);
-	/* Both values reached the kernel, or the race never ran. */
-	EXPECT_LT(0, ok);
-	EXPECT_LT(0, big);
 }
 
 /*
@@ -553,8 +573,6 @@ TEST_F_TIMEOUT(channel, t_buf_6_list_capacity_flipped, 600)
 	struct relq_flipper f = { 0 };
 	struct relq_list *ul;
 	__u32 count;
-	long long t0;
-	pthread_t t;
 	int i, k, fd, err;
 
 	for (i = 0; i < 3; i++) {
@@ -568,14 +586,8 @@ TEST_F_TIMEOUT(channel, t_buf_6_list_capacity_flipped, 600)
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ul);
 	ul->entries = (uintptr_t)out;
-	f.field = &ul->capacity;
-	f.width = 4;
-	f.a = 1;
-	f.b = 4;
-	ul->capacity = f.a;
-	relq_flipper_start(&f, &t);
+	relq_flipper_start(&f, &ul->capacity, sizeof(ul->capacity), 1, 4);
 	ASSERT_NE(NULL, f.field);
-	t0 = relq_now_ms();
 	for (n = 0; n < rounds; n++) {
 		relq_fill(out, sizeof(out));
 		ul->count = 0;
@@ -592,13 +604,9 @@ TEST_F_TIMEOUT(channel, t_buf_6_list_capacity_flipped, 600)
 			       err ? strerror(err) : "success", ul->count, k);
 		}
 	}
-	relq_flipper_stop(&f, t);
-	TH_LOG("LIST: %ld rounds in %lld ms (%lu with 1 entry, %lu with 4), %lu flips",
-	       rounds, relq_now_ms() - t0, one, four, f.flips);
+	relq_flipper_finish(_metadata, &f, "LIST", rounds, one, "with 1 entry",
+			    four, "with 4", bad);
 	munmap(ul, relq_page_size());
-	EXPECT_EQ(0, bad);
-	EXPECT_LT(0, one);
-	EXPECT_LT(0, four);
 }
 
 /*
@@ -617,8 +625,7 @@ TEST_F_TIMEOUT(channel, t_buf_6_create_terminator_flipped, 600)
 	struct relq_flipper f = { 0 };
 	char name[RELQ_NAME_LEN];
 	struct relq_create *uc;
-	long long t0, before;
-	pthread_t t;
+	long long before;
 	int fd, err;
 
 	fd = relq_extra_channel(self->ctl, &self->x, 64, 8, name);
@@ -639,13 +646,9 @@ TEST_F_TIMEOUT(channel, t_buf_6_create_terminator_flipped, 600)
 	memcpy(uc->name, name, RELQ_NAME_LEN);
 	uc->capacity = 64;
 	uc->max_msg = 8;
-	f.field = &uc->name[RELQ_NAME_LEN - 1];
-	f.width = 1;
-	f.a = 0;
-	f.b = 'z';
-	relq_flipper_start(&f, &t);
+	relq_flipper_start(&f, &uc->name[RELQ_NAME_LEN - 1],
+			   sizeof(uc->name[0]), 0, 'z');
 	ASSERT_NE(NULL, f.field);
-	t0 = relq_now_ms();
 	for (n = 0; n < rounds; n++) {
 		err = relq_create_raw(self->ctl, uc);
 		if (err == EEXIST)
@@ -658,13 +661,9 @@ TEST_F_TIMEOUT(channel, t_buf_6_create_terminator_flipped, 600)
 		if (!err)
 			relq_destroy(self->ctl, uc->name);
 	}
-	relq_flipper_stop(&f, t);
-	TH_LOG("CREATE: %ld rounds in %lld ms (%lu EEXIST, %lu ENAMETOOLONG), %lu flips",
-	       rounds, relq_now_ms() - t0, exist, toolong, f.flips);
+	relq_flipper_finish(_metadata, &f, "CREATE", rounds, exist, "EEXIST",
+			    toolong, "ENAMETOOLONG", bad);
 	munmap(uc, relq_page_size());
-	EXPECT_EQ(0, bad);
-	EXPECT_LT(0, exist);
-	EXPECT_LT(0, toolong);
 	EXPECT_EQ(before, relq_list_count(self->ctl));
 }
 
