@@ -398,15 +398,18 @@ def self_test():
             others = [p for r, p, _s in results if r != rule and p]
             checks.append((not others, what + " (no other rule fails)"))
 
+    def fake_file(path, text):
+        """Write one file of the fake tree."""
+        with open(os.path.join(tmp, path), "w") as f:
+            f.write(text)
+
     try:
         os.makedirs(os.path.join(tmp, "module"))
         os.makedirs(os.path.join(tmp, "selftests/relq"))
         os.makedirs(os.path.join(tmp, "kunit"))
-        with open(os.path.join(tmp, "module/fake.c"), "w") as f:
-            f.write("int relq_fake_proto(int a);\n\n"
-                    "int relq_fake_real(int a)\n\t__must_hold(&lock)\n{\n\treturn a;\n}\n")
-        with open(os.path.join(tmp, "selftests/relq/fake_test.c"), "w") as f:
-            f.write("TEST(%s)\n{\n}\n" % real_test)
+        fake_file("module/fake.c", "int relq_fake_proto(int a);\n\n"
+                  "int relq_fake_real(int a)\n\t__must_hold(&lock)\n{\n\treturn a;\n}\n")
+        fake_file("selftests/relq/fake_test.c", "TEST(%s)\n{\n}\n" % real_test)
         sections = [(1, "Fake guideline", ["T-FAKE-1", "T-FAKE-2"])]
 
         def page(ref="module/fake.c:relq_fake_real", test=real_test,
@@ -418,53 +421,44 @@ def self_test():
                     "       * T-FAKE-2: the later one proves that; %s\n\n%s"
                     % (title, ref, test, second, extra))
 
-        expect("a correct concordance passes", check(tmp, page(), sections), None, None)
-        expect("a renamed function is caught",
-               check(tmp, page(ref="module/fake.c:relq_fake_renamed"), sections),
-               "functions", "relq_fake_renamed")
-        expect("a prototype is not a definition",
-               check(tmp, page(ref="module/fake.c:relq_fake_proto"), sections),
-               "functions", "relq_fake_proto")
-        expect("a missing file is caught",
-               check(tmp, page(ref="module/gone.c:relq_fake_real"), sections),
-               "functions", "no such file")
-        expect("a renamed test is caught", check(tmp, page(test=bogus_test), sections),
-               "tests", bogus_test)
-        expect("an ID that does not say what it proves is caught",
-               check(tmp, page().replace("the fake proves this; ", ""), sections),
-               "ids", "T-FAKE-1 does not say")
-        with open(os.path.join(tmp, "module/other.c"), "w") as f:
-            f.write("int relq_fake_other(int a)\n{\n\treturn a;\n}\n")
-        expect("a function cited in the wrong file is caught",
-               check(tmp, page(ref="module/fake.c:relq_fake_other"), sections),
-               "functions", "relq_fake_other")
-        expect("a function named without a file must exist",
-               check(tmp, page(extra="See ``relq_fake_gone()``.\n"), sections),
-               "functions", "relq_fake_gone")
-        expect("a wrong file in another page is caught",
-               check(tmp, page(), sections, pages={
-                   DOC: page(), "Documentation/other.rst":
-                   "See ``module/other.c:relq_fake_real``.\n"}),
-               "functions", "Documentation/other.rst")
-        expect("a renamed test cited in prose is caught",
-               check(tmp, page(extra="See ``%s``.\n" % bogus_test), sections),
-               "tests", bogus_test)
-        expect("an ID left out is caught",
-               check(tmp, page().replace("       * T-FAKE-2: the later one proves that; "
-                                      "not implemented yet\n", ""),
-                     sections), "ids", "T-FAKE-2")
-        expect("an ID with no test and no mark is caught",
-               check(tmp, page(second="to do"), sections), "ids", "T-FAKE-2")
-        expect("an unknown ID is caught",
-               check(tmp, page(extra="See T-FAKE-9.\n"), sections), "ids", "T-FAKE-9")
-        expect("a renamed section is caught",
-               check(tmp, page(title="Other guideline"), sections), "rows", "expected section")
-        with open(os.path.join(tmp, "kunit/fake_kunit.c"), "w") as f:
-            f.write("\tKUNIT_CASE(relq_fake_%s),\n" % other_test)
-        expect("a stale 'not implemented yet' is caught", check(tmp, page(), sections),
-               "ids", "relq_fake_" + other_test)
-        expect("a KUnit case is found",
-               check(tmp, page(second="``relq_fake_%s``" % other_test), sections), None, None)
+        def case(what, doc_text, rule, needle, pages=None):
+            """expect() of check() on the fake tree with doc_text."""
+            expect(what, check(tmp, doc_text, sections, pages=pages), rule, needle)
+
+        case("a correct concordance passes", page(), None, None)
+        case("a renamed function is caught", page(ref="module/fake.c:relq_fake_renamed"),
+             "functions", "relq_fake_renamed")
+        case("a prototype is not a definition", page(ref="module/fake.c:relq_fake_proto"),
+             "functions", "relq_fake_proto")
+        case("a missing file is caught", page(ref="module/gone.c:relq_fake_real"),
+             "functions", "no such file")
+        case("a renamed test is caught", page(test=bogus_test), "tests", bogus_test)
+        case("an ID that does not say what it proves is caught",
+             page().replace("the fake proves this; ", ""), "ids", "T-FAKE-1 does not say")
+        fake_file("module/other.c", "int relq_fake_other(int a)\n{\n\treturn a;\n}\n")
+        case("a function cited in the wrong file is caught",
+             page(ref="module/fake.c:relq_fake_other"), "functions", "relq_fake_other")
+        case("a function named without a file must exist",
+             page(extra="See ``relq_fake_gone()``.\n"), "functions", "relq_fake_gone")
+        case("a wrong file in another page is caught", page(), "functions",
+             "Documentation/other.rst", pages={
+                 DOC: page(), "Documentation/other.rst":
+                 "See ``module/other.c:relq_fake_real``.\n"})
+        case("a renamed test cited in prose is caught",
+             page(extra="See ``%s``.\n" % bogus_test), "tests", bogus_test)
+        case("an ID left out is caught",
+             page().replace("       * T-FAKE-2: the later one proves that; "
+                            "not implemented yet\n", ""), "ids", "T-FAKE-2")
+        case("an ID with no test and no mark is caught", page(second="to do"),
+             "ids", "T-FAKE-2")
+        case("an unknown ID is caught", page(extra="See T-FAKE-9.\n"), "ids", "T-FAKE-9")
+        case("a renamed section is caught", page(title="Other guideline"),
+             "rows", "expected section")
+        fake_file("kunit/fake_kunit.c", "\tKUNIT_CASE(relq_fake_%s),\n" % other_test)
+        case("a stale 'not implemented yet' is caught", page(), "ids",
+             "relq_fake_" + other_test)
+        case("a KUnit case is found", page(second="``relq_fake_%s``" % other_test),
+             None, None)
 
         # The real concordance against the real tree, with one function and
         # one test renamed.
