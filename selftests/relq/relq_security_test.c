@@ -194,9 +194,12 @@ static int relq_sec_open_err(const char *path, int flags)
 
 /*
  * What the nftw() walks of T-SEC-1 and T-SEC-8 found: entries, entries
- * writable by others, and entries open to group or others.
+ * writable by others, and entries open to group or others; of those, the
+ * files where relq_sec_private says files must be private (debugfs).
  */
 static int relq_sec_walked, relq_sec_oplusw, relq_sec_shared;
+static int relq_sec_shared_files;
+static bool relq_sec_private;
 
 static int relq_sec_walk_fn(const char *path, const struct stat *st,
 			    int type, struct FTW *ftw)
@@ -211,8 +214,14 @@ static int relq_sec_walk_fn(const char *path, const struct stat *st,
 		       (unsigned int)(st->st_mode & 07777));
 	}
 	/* Any access for group or others, on a file or a directory. */
-	if (st->st_mode & 0077)
+	if (st->st_mode & 0077) {
 		relq_sec_shared++;
+		if (relq_sec_private && type == FTW_F) {
+			relq_sec_shared_files++;
+			printf("# open to group or others: %s (%04o)\n", path,
+			       (unsigned int)(st->st_mode & 07777));
+		}
+	}
 	return 0;
 }
 
@@ -580,12 +589,28 @@ TEST_F(sec, t_sec_7_owner_can_open)
 }
 
 /*
+ * T-SEC-8's probe of relq's debugfs directory as somebody else: r[1] is
+ * opendir()'s errno (0 if it listed), r[2] open()'s of the counters file.
+ */
+static void relq_sec8_probe(void *arg, int *r)
+{
+	DIR *dir = opendir(RELQ_DEBUGFS_DIR);
+
+	r[1] = dir ? 0 : errno;
+	if (dir)
+		closedir(dir);
+	r[2] = relq_sec_open_err(RELQ_DEBUGFS_DIR "/counters", O_RDONLY);
+}
+
+/*
  * T-SEC-8: nothing relq has in sysfs (its class and channel devices, the
  * control's misc device, /sys/module/relq with its parameters) or in
- * debugfs is writable by others; debugfs is root-only (its mount 0700),
- * or no file or directory of relq's in it grants group or others any
- * access. Without debugfs, or without relq's directory in it, the debugfs
- * part SKIPs.
+ * debugfs is writable by others; no file of relq's in debugfs grants
+ * group or others any access; and uid 65534 can neither list relq's
+ * debugfs directory nor open its counters (EACCES): the directory is
+ * 0755, as debugfs makes every directory, inside debugfs's 0700 root.
+ * Without debugfs, or without relq's directory in it, the debugfs part
+ * SKIPs.
  */
 TEST_F(sec, t_sec_8_no_world_writable)
 {
@@ -634,15 +659,24 @@ TEST_F(sec, t_sec_8_no_world_writable)
 	relq_sec_walked = 0;
 	relq_sec_oplusw = 0;
 	relq_sec_shared = 0;
+	relq_sec_shared_files = 0;
+	relq_sec_private = true;
 	EXPECT_EQ(0, relq_sec_walk(RELQ_DEBUGFS_DIR));
+	relq_sec_private = false;
 	EXPECT_LE(2, relq_sec_walked);
 	EXPECT_EQ(0, relq_sec_oplusw);
+	EXPECT_EQ(0, relq_sec_shared_files);
 	ASSERT_EQ(0, stat(RELQ_SEC_DEBUGFS, &st));
-	TH_LOG("%s is %04o; %d of relq's %d entries open to group or others",
+	TH_LOG("%s is %04o; %d of relq's %d entries open to group or others, %d of them files",
 	       RELQ_SEC_DEBUGFS, (unsigned int)(st.st_mode & 07777), relq_sec_shared,
-	       relq_sec_walked);
-	/* Either nobody but root gets into debugfs, or into relq's entries. */
-	EXPECT_TRUE(!(st.st_mode & 0077) || !relq_sec_shared);
+	       relq_sec_walked, relq_sec_shared_files);
+	/* Not readable by others: as uid 65534, not even listable. */
+	memset(self->r, 0xff, RELQ_SEC_NR_RESULTS * sizeof(int));
+	EXPECT_EQ(0, relq_sec_as(65534, relq_sec8_probe, NULL, self->r));
+	EXPECT_EQ(0, self->r[0]);
+	EXPECT_EQ(EACCES, self->r[1]) TH_LOG("uid 65534 listed %s", RELQ_DEBUGFS_DIR);
+	EXPECT_EQ(EACCES, self->r[2]) TH_LOG("uid 65534 opened %s/counters: %d",
+					     RELQ_DEBUGFS_DIR, self->r[2]);
 }
 
 /*
