@@ -52,11 +52,15 @@ stage() { # stage NAME CMD...: run one stage, print its time
 # A step's result is recorded as it finishes; relq_ktap_write (lib.sh,
 # the kernel's ktap_helpers.sh) writes the file once the plan is known.
 lint_steps=()
+# Each step's time goes to results/host/step-times.txt (the budget).
 tap_step() { # tap_step NAME CMD...: ok if CMD succeeds; its output as diagnostics
-	local name=$1 log
+	local name=$1 log s rc=0
 	shift
 	log=$res/host/$name.log
-	if "$@" > "$log" 2>&1; then
+	s=$(date +%s)
+	"$@" > "$log" 2>&1 || rc=$?
+	echo "$name $(( $(date +%s) - s ))" >> "$res/host/step-times.txt"
+	if [ $rc -eq 0 ]; then
 		lint_steps+=("pass $name")
 	else
 		lint_steps+=("fail $name")
@@ -79,12 +83,13 @@ build_w1() { # W=1: compiler and modpost warnings
 	"$RELQ_TOP/scripts/build-module.sh" "$1" W=1 > "$log" 2>&1 &&
 		only_progress "$log"
 }
-build_sparse() { # C=2: sparse over every file
-	local kdir log=$res/host/sparse-$1.out dir=$RELQ_TOP/.build/$1
-	kdir=$("$RELQ_TOP/scripts/kdir.sh" "$1")
-	# shellcheck disable=SC2046
-	make -j"$(nproc)" -C "$kdir" M="$dir" $(relq_kbuild_args "$1") C=2 modules > "$log" 2>&1 &&
-		only_progress "$log"
+# C=2: sparse over every file, in a build directory of its own
+# (.build/sparse/TARGET): it runs in the background, beside VMs that load
+# .build/TARGET's modules, and a build there would rewrite them.
+build_sparse() {
+	local log=$res/host/sparse-$1.out
+	RELQ_BUILD=$RELQ_TOP/.build/sparse "$RELQ_TOP/scripts/build-module.sh" "$1" C=2 \
+		> "$log" 2>&1 && only_progress "$log"
 }
 
 ksrc=
@@ -132,7 +137,7 @@ selftests_build() {
 	local log
 	log=$res/host/selftests-build-$(basename "$1").out
 	local k=$ksrc/tools/testing/selftests base=$2
-	local mk=(make -C "$RELQ_TOP/selftests/relq" OUTPUT="$1" KSRC="$ksrc"
+	local mk=(make -j"$(nproc)" -C "$RELQ_TOP/selftests/relq" OUTPUT="$1" KSRC="$ksrc"
 		CC="${3:-gcc}" EXTRA_CFLAGS="${4:-}")
 	mkdir -p "$1"
 	rm -rf "$base"
@@ -199,23 +204,23 @@ dkms_build() {
 	"$RELQ_TOP/scripts/dkms-build.sh" "$1" > "$res/host/dkms-$1.srcversion"
 }
 
-# tree_lint TARGET: the compiler, sparse and stack checks against one tree.
-tree_lint() {
-	tap_step "t_err_4_build_w1_$1" build_w1 "$1"
+# tree_checks TARGET: the sparse and stack checks against one tree, once
+# build_w1 has built relq for it (the build the VMs load).
+tree_checks() {
 	tap_step "t_uptr_7_sparse_c2_$1" build_sparse "$1"
 	tap_step "t_err_4_checkstack_$1" checkstack "$1"
 }
 
 # The host-side gate, in two halves. lint: what the VMs need (the modules
-# for Debian's 6.12 and 6.1 headers with W=1 and sparse, DKMS's builds,
-# relqctl, the selftests) and the compiler gates. lint_checks: the static
-# checks and documentation, which no VM needs; make check runs them at
-# idle priority while the first VM runs (a TCG guest leaves a host core
-# mostly idle), --lint-only in the foreground. The debug tree gets
-# tree_lint once it is built (stage debug-lint).
+# for Debian's 6.12 and 6.1 headers, built with W=1, DKMS's builds,
+# relqctl, the selftests). lint_checks: sparse, the stack check, the
+# static checks and documentation, which no VM needs; make check runs them
+# at idle priority while the first VM runs (a TCG guest leaves a host core
+# mostly idle), --lint-only in the foreground. The debug tree gets the
+# same once it is built (stage debug-lint).
 lint() {
-	tree_lint 6.12
-	tree_lint 6.1
+	tap_step t_err_4_build_w1_6.12 build_w1 6.12
+	tap_step t_err_4_build_w1_6.1 build_w1 6.1
 	tap_step relqctl_build make -C "$RELQ_TOP/tools/relqctl" OUTPUT="$RELQ_TOP/.build"
 	# T-INST-5: the stock-kernel runs load what DKMS built.
 	for t in 6.12 6.1; do
@@ -231,6 +236,8 @@ lint() {
 }
 
 lint_checks() {
+	tree_checks 6.12
+	tree_checks 6.1
 	tap_step t_err_4_checkpatch_strict checkpatch
 	tap_step t_err_4_kernel_doc kerneldoc
 	tap_step t_err_4_coccinelle coccinelle
@@ -264,20 +271,30 @@ build_pitfalls_w1() {
 		only_progress "$log"
 }
 pitfalls_sparse() {
-	local kdir log=$res/host/sparse-pitfalls.out warn
-	kdir=$("$RELQ_TOP/scripts/kdir.sh" debug)
-	make -C "$kdir" M="$RELQ_TOP/.build/debug-pitfalls" C=2 modules > "$log" 2>&1 || return 1
+	local log=$res/host/sparse-pitfalls.out warn
+	RELQ_BUILD=$RELQ_TOP/.build/sparse "$RELQ_TOP/scripts/build-pitfalls.sh" debug C=2 \
+		> "$log" 2>&1 || return 1
 	warn=$(grep -vE '^(make(\[[0-9]+\])?: |  [A-Z0-9_]+ +(\[M\] +)?/|Skipping BTF generation)' "$log")
 	echo "$warn"
 	[ "$(echo "$warn" | grep -c .)" = 1 ] &&
 		echo "$warn" | grep -qE 'pit_main\.c:[0-9]+:[0-9]+: warning: dereference of noderef expression'
 }
 
+# debug-lint: the builds the debug and pitfall boots load, then the
+# checks, which build elsewhere (.build/sparse), in the background at idle
+# priority beside the debug boot.
+debug_checks_pid=
 debug_lint() {
-	tree_lint debug
+	tap_step t_err_4_build_w1_debug build_w1 debug
 	tap_step t_pit_build_w1_debug build_pitfalls_w1
-	tap_step t_pit_16_sparse_noderef pitfalls_sparse
-	write_lint_tap "$res/host/lint-debug.tap"
+	(
+		chrt --idle -p 0 $BASHPID >/dev/null 2>&1
+		tree_checks debug
+		tap_step t_pit_16_sparse_noderef pitfalls_sparse
+		write_lint_tap "$res/host/lint-debug.tap"
+	) &
+	debug_checks_pid=$!
+	lint_steps=()
 }
 
 # --- VM targets ----------------------------------------------------------------
@@ -614,6 +631,7 @@ if [ $lint_only -eq 0 ]; then
 	done
 fi
 [ -z "$checks_pid" ] || wait "$checks_pid"
+[ -z "$debug_checks_pid" ] || wait "$debug_checks_pid"
 if [ -n "$bg_pid" ]; then
 	wait "$bg_pid"
 	trap - EXIT
