@@ -93,6 +93,19 @@ if [ -f "$moddir/relq_kunit.ko" ]; then
 	fi
 fi
 
+# relq_matching PROG: "-t NAME" for each test of PROG (its -l list) whose
+# name contains an entry of FILTER; bash alone, no exec but PROG's.
+relq_matching() {
+	local line name f
+	while read -r line; do
+		name=${line##* }
+		[ -n "$name" ] || continue
+		for f in ${filter//,/ }; do
+			case $name in *"$f"*) printf -- '-t %s ' "$name"; break ;; esac
+		done
+	done < <("$1" -l 2>&1)
+}
+
 # run_collection BASE SUFFIX: kselftest's own run_kselftest.sh over the
 # relq collection installed in BASE (see selftests_build in check.sh).
 # Its TAP (one line per program: exit status, SKIP, TIMEOUT from the
@@ -117,10 +130,7 @@ run_collection() {
 				done
 				[ -n "$hit" ] || continue ;;
 			*)
-				args=$("$base/relq/$t" -l 2>&1 | awk -v f="$filter" '
-					BEGIN { n = split(f, pat, ",") }
-					NF { for (i = 1; i <= n; i++)
-						if (index($NF, pat[i])) { printf "-t %s ", $NF; break } }')
+				args=$(relq_matching "$base/relq/$t")
 				[ -n "$args" ] || continue ;;
 			esac
 		fi
@@ -132,29 +142,47 @@ run_collection() {
 			done
 		fi
 		# The runner passes KSELFTEST_<NAME>_ARGS to program NAME.
-		var=KSELFTEST_$(echo "$t" | tr -c '[:alnum:]_\n' _ | tr '[:lower:]' '[:upper:]')_ARGS
+		var=${t//[^[:alnum:]_]/_}
+		var=KSELFTEST_${var^^}_ARGS
 		export "$var=$args"
 		sel+=(-t "relq:$t")
 	done
 	[ ${#sel[@]} -gt 0 ] || return 0
 	echo "relq suite: run_kselftest.sh ${sel[*]}"
-	local t0 prev end
+	local t0
 	t0=$(date +%s.%N)
 	"$base/run_kselftest.sh" -p "${sel[@]}" > "$out/runner$sfx.tap" 2>&1
-	prev=$t0
+	local names=() logs=()
 	for ((i = 1; i < ${#sel[@]}; i += 2)); do
 		name=${sel[i]#relq:}
-		# The runner writes each program's log as it runs, in order: its
-		# modification time is when the program ended.
-		end=$(stat -c %.3Y "/tmp/$name" 2>/dev/null || echo "$prev")
-		echo "relq suite: $name$sfx took $(awk -v a="$end" -v b="$prev" 'BEGIN { printf "%.1f", a - b }') s"
-		prev=$end
-		# The per-test log is the program's output with "# " before
-		# each line, after the runner's own "# timeout" line.
-		grep -v '^# \(timeout set to\|overriding timeout to\) ' "/tmp/$name" |
-			sed 's/^# //' > "$out/kselftest-${name%.sh}$sfx.tap"
-		rm -f "/tmp/$name"
+		names+=("$name")
+		[ -f "/tmp/$name" ] && logs+=("$name")
+		: > "$out/kselftest-${name%.sh}$sfx.tap"
 	done
+	# One stat and one awk for all the per-test logs: under KASAN and TCG
+	# every exec costs most of a second. The runner writes each program's
+	# log as it runs, in order: its modification time is when the program
+	# ended. The log is the program's output with "# " before each line,
+	# after the runner's own "# timeout" line.
+	(
+		cd /tmp || exit 1
+		{ [ ${#logs[@]} -eq 0 ] || stat -c '%n %.3Y' -- "${logs[@]}"; } > "$out/ends$sfx.txt"
+		awk -v t0="$t0" -v sfx="$sfx" -v out="$out" -v order="${names[*]}" '
+			FILENAME == ARGV[1] { end[$1] = $2; next }
+			FNR == 1 { close(f); f = FILENAME; sub(/\.sh$/, "", f); f = out "/kselftest-" f sfx ".tap" }
+			/^# (timeout set to|overriding timeout to) / { next }
+			{ sub(/^# /, ""); print > f }
+			END {
+				n = split(order, o, " ")
+				prev = t0
+				for (i = 1; i <= n; i++) {
+					e = (o[i] in end) ? end[o[i]] : prev
+					printf "relq suite: %s%s took %.1f s\n", o[i], sfx, e - prev
+					prev = e
+				}
+			}' "$out/ends$sfx.txt" "${logs[@]}"
+		rm -f -- "${logs[@]}" "$out/ends$sfx.txt"
+	)
 	cat "$out/runner$sfx.tap"
 }
 

@@ -53,7 +53,7 @@ debug|kcsan|pitfalls|pitfalls-kcsan)
 	append="$common panic_on_warn=1 kmemleak=on"
 	case $target in
 	pitfalls)
-		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP kmemleak=on kasan_multi_shot" ;;
+		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP RELQ_LEAK_BASELINE=0 kmemleak=on kasan_multi_shot" ;;
 	pitfalls-kcsan)
 		append="console=ttyS0 panic=-1 RELQ_TOP=$RELQ_TOP" ;;
 	esac
