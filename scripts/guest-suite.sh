@@ -85,9 +85,11 @@ step t_sec_1_control_node_created node_is_root_only
 
 if [ -f "$moddir/relq_kunit.ko" ]; then
 	if step kunit_insmod insmod "$moddir/relq_kunit.ko"; then
+		# Builtins only: under KASAN and TCG every exec costs most of
+		# a second.
 		for d in /sys/kernel/debug/kunit/relq*; do
 			[ -f "$d/results" ] || continue
-			cp "$d/results" "$out/kunit-$(basename "$d").ktap"
+			printf '%s\n' "$(< "$d/results")" > "$out/kunit-${d##*/}.ktap"
 		done
 		step kunit_rmmod rmmod relq_kunit
 	fi
