@@ -14,19 +14,35 @@
  *	/sys/kernel/debug/relq/hooks/<point>/jitter_us  plus 0..jitter_us (0600)
  *	/sys/kernel/debug/relq/hooks/<point>/hits       times reached (0600)
  *
- * The delay sleeps uninterruptibly: a signal that arrives meanwhile is
- * seen only by whatever the path does after the window.
+ * A point in process context sleeps uninterruptibly: a signal that
+ * arrives meanwhile is seen only by whatever the path does after the
+ * window. A point in atomic context (an RCU read-side section, a
+ * spinlock) must not sleep: it busy-waits instead (mdelay(), udelay()),
+ * for at most %RELQ_HOOK_ATOMIC_MAX_US whatever debugfs says, so a typo
+ * cannot stall a CPU for seconds. The points:
+ *
+ *	read_active  channel.c, a reader owns the head message, before the
+ *		     copy-out; sleeps
+ *
+ * KUnit tests set a point through relq_hook_set() and read it through
+ * relq_hook_hits() rather than through debugfs.
  */
 #include "relq_internal.h"
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/export.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/random.h>
 
+/* An atomic point's longest busy-wait: long enough for a DESTROY. */
+#define RELQ_HOOK_ATOMIC_MAX_US	10000
+
 struct relq_hook {
 	const char *name;
+	bool atomic;	/* passed in atomic context: busy-waits, capped */
 	u32 delay_us;
 	u32 jitter_us;
 	atomic_t hits;
@@ -41,10 +57,13 @@ static struct relq_hook relq_hooks[RELQ_HOOK_NR] = {
  * relq_hook() - pass a race-window hook point
  * @point: which window
  *
- * Counts the pass and sleeps for the point's delay plus a random part of
- * its jitter, both in microseconds, as set through debugfs.
+ * Counts the pass and waits for the point's delay plus a random part of
+ * its jitter, both in microseconds, as set through debugfs or
+ * relq_hook_set(): a process-context point sleeps, an atomic one
+ * busy-waits, for %RELQ_HOOK_ATOMIC_MAX_US at most.
  *
- * Context: process context; may sleep.
+ * Context: process context (may sleep) for a sleeping point; any context
+ * for an atomic one.
  */
 void relq_hook(enum relq_hook_point point)
 {
@@ -52,13 +71,55 @@ void relq_hook(enum relq_hook_point point)
 	u32 us = READ_ONCE(h->delay_us);
 	u32 jitter = READ_ONCE(h->jitter_us);
 
-	might_sleep();
+	if (!h->atomic)
+		might_sleep();
 	atomic_inc(&h->hits);
 	if (jitter)
 		us += get_random_u32_below(jitter + 1);
-	if (us)
+	if (!us)
+		return;
+	if (!h->atomic) {
 		fsleep(us);
+		return;
+	}
+	us = min_t(u32, us, RELQ_HOOK_ATOMIC_MAX_US);
+	mdelay(us / 1000);
+	udelay(us % 1000);
 }
+
+/**
+ * relq_hook_set() - set a hook point's delay and jitter
+ * @point: which window
+ * @delay_us: the fixed delay, in microseconds
+ * @jitter_us: the random part's maximum, in microseconds
+ *
+ * What debugfs's delay_us and jitter_us files set, for KUnit tests; both 0
+ * make the point a counter again. Takes effect at the next pass.
+ *
+ * Context: any.
+ */
+void relq_hook_set(enum relq_hook_point point, u32 delay_us, u32 jitter_us)
+{
+	WRITE_ONCE(relq_hooks[point].delay_us, delay_us);
+	WRITE_ONCE(relq_hooks[point].jitter_us, jitter_us);
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_hook_set);
+
+/**
+ * relq_hook_hits() - how many times a hook point was passed
+ * @point: which window
+ *
+ * Counted since the module was loaded (or since debugfs's hits file was
+ * last written), wrapping at 2^32: tests take differences.
+ *
+ * Context: any.
+ * Return: the point's pass count.
+ */
+u32 relq_hook_hits(enum relq_hook_point point)
+{
+	return atomic_read(&relq_hooks[point].hits);
+}
+EXPORT_SYMBOL_IF_KUNIT(relq_hook_hits);
 
 /**
  * relq_hooks_init() - create the hooks' debugfs files

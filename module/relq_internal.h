@@ -418,6 +418,8 @@ enum relq_hook_point {
 #ifdef RELQ_TEST_HOOKS
 void relq_hook(enum relq_hook_point point);
 void relq_hooks_init(struct dentry *parent);
+void relq_hook_set(enum relq_hook_point point, u32 delay_us, u32 jitter_us);
+u32 relq_hook_hits(enum relq_hook_point point);
 #else
 static inline void relq_hook(enum relq_hook_point point) { }
 static inline void relq_hooks_init(struct dentry *parent) { }
