@@ -23,6 +23,11 @@
  *
  *	read_active  channel.c, a reader owns the head message, before the
  *		     copy-out; sleeps
+ *	lookup       registry.c, relq_channel_lookup() found a channel in the
+ *		     registry and has not taken its reference yet, under
+ *		     rcu_read_lock(); busy-waits. Passed only when the lookup
+ *		     found a channel, so hits minus the lookups that returned
+ *		     one is the lookups refused because the count reached 0
  *
  * KUnit tests set a point through relq_hook_set() and read it through
  * relq_hook_hits() rather than through debugfs.
@@ -51,6 +56,8 @@ struct relq_hook {
 static struct relq_hook relq_hooks[RELQ_HOOK_NR] = {
 	/* channel.c: a reader owns the head message, before the copy-out. */
 	[RELQ_HOOK_READ_ACTIVE] = { .name = "read_active" },
+	/* registry.c: between xa_load() and kref_get_unless_zero(), RCU. */
+	[RELQ_HOOK_LOOKUP] = { .name = "lookup", .atomic = true },
 };
 
 /**

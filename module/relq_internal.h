@@ -412,6 +412,7 @@ void relq_debugfs_exit(void);
 struct dentry;
 enum relq_hook_point {
 	RELQ_HOOK_READ_ACTIVE,
+	RELQ_HOOK_LOOKUP,
 	RELQ_HOOK_NR
 };
 
