@@ -205,58 +205,6 @@ static void relq_concurrency_t_mp_3_ring_kthreads(struct kunit *test)
 	relq_channel_free(q->ch);
 }
 
-#define RELQ_SYNC5_CHANNELS	8
-#define RELQ_SYNC5_ROUNDS	50
-
-struct relq_sync5 {
-	u32 ids[RELQ_SYNC5_CHANNELS];
-	atomic_t stop;
-	atomic_long_t hits, dying, bad;
-	struct completion done[2];
-};
-
-struct relq_sync5_arg {
-	struct relq_sync5 *s;
-	int id;
-};
-
-/*
- * Look the channels up by id as open() does, as fast as possible. A hit
- * is held across a short pause and must still be the channel of that id,
- * with a count of at least the registry's or ours: a lookup that revived
- * a dying count, or a put too many, would let DESTROY free it meanwhile,
- * and KASAN (debug) or the id check (any kernel) sees the reuse.
- */
-static int relq_sync5_looker(void *data)
-{
-	struct relq_sync5_arg *a = data;
-	struct relq_sync5 *s = a->s;
-	struct relq_channel *ch;
-	unsigned int i = 0, k;
-	u32 id;
-
-	while (!atomic_read(&s->stop)) {
-		id = READ_ONCE(s->ids[i++ % RELQ_SYNC5_CHANNELS]);
-		ch = relq_channel_lookup(id);
-		if (ch) {
-			for (k = 0; k < 64; k++)
-				cpu_relax();
-			if (READ_ONCE(ch->id) != id || kref_read(&ch->ref) < 1 ||
-			    !strnlen(ch->name, sizeof(ch->name)))
-				atomic_long_inc(&s->bad);
-			/* Found while DESTROY was taking it down: a real race. */
-			if (READ_ONCE(ch->state) != RELQ_LIVE)
-				atomic_long_inc(&s->dying);
-			atomic_long_inc(&s->hits);
-			relq_channel_put(ch);
-		}
-		if (!(i & 63))
-			cond_resched();
-	}
-	complete(&s->done[a->id]);
-	return 0;
-}
-
 /* CREATE as control.c runs it, with the id handed back in the kernel. */
 static int relq_sync5_create(const struct relq_create *c, u32 *id)
 {
@@ -268,51 +216,225 @@ static int relq_sync5_create(const struct relq_create *c, u32 *id)
 	return relq_channel_finalize(ch);
 }
 
+#ifdef RELQ_TEST_HOOKS
+#define RELQ_SYNC5_CHANNELS	8
+#define RELQ_SYNC5_LOOKERS	2
 /*
- * T-SYNC-5: two kthreads look channels up by id (RCU + kref_get_unless_zero)
- * while the test destroys and re-creates them 50 times with no pause in
- * between: every hit is the live channel of that id and outlives its use;
- * afterwards no lookup finds a destroyed id. The log says how many hits
- * found a channel mid-DESTROY, the interleavings that matter.
+ * At least MIN rounds of CREATE and DESTROY of every channel, then more
+ * until some lookups have been refused, MAX at most.
+ */
+#define RELQ_SYNC5_MIN_ROUNDS	4
+#define RELQ_SYNC5_MAX_ROUNDS	24
+/*
+ * The lookup hook's window, 6 to 10 ms: about as long as a DESTROY takes
+ * from unpublishing a channel to its last put (5 to 8 ms under TCG with
+ * KASAN and lockdep, mostly cdev_device_del()), so that a lookup which
+ * found the channel still published often takes its reference after the
+ * count reached 0. A shorter window meets a count of 0 only when the
+ * looker is preempted inside it: a few times in 20 rounds.
+ */
+#define RELQ_SYNC5_DELAY_US	6000
+#define RELQ_SYNC5_JITTER_US	4000
+/*
+ * The registry's reference and one per looker. A count revived from 0
+ * saturates (refcount_t), far above.
+ */
+#define RELQ_SYNC5_MAX_REF	(1 + RELQ_SYNC5_LOOKERS)
+
+struct relq_sync5 {
+	u32 ids[RELQ_SYNC5_CHANNELS];
+	/* The slot whose channel is being destroyed, or was last. */
+	unsigned int victim;
+	/* Lookups that returned a channel; of those, found mid-DESTROY. */
+	atomic_long_t found, dying;
+	/* Held a count outside [1, RELQ_SYNC5_MAX_REF]; the last such count. */
+	atomic_long_t bad_ref;
+	atomic_t last_bad_ref;
+	/* Held a channel of another id or name. */
+	atomic_long_t bad_id;
+	struct task_struct *lookers[RELQ_SYNC5_LOOKERS];
+};
+
+/*
+ * Look channels up by id as open() does, as fast as the hook lets it:
+ * three times in four the one being destroyed, else each in turn. A
+ * channel returned is held across a short pause and must be the one of
+ * that id and name, with a count of at least ours and at most
+ * RELQ_SYNC5_MAX_REF: a lookup that revived a dying count leaves it
+ * saturated, and DESTROY frees the channel under us (KASAN sees that).
+ */
+static int relq_sync5_looker(void *data)
+{
+	struct relq_sync5 *s = data;
+	char name[RELQ_NAME_LEN];
+	struct relq_channel *ch;
+	unsigned int i = 0, k, refs;
+	u32 id, slot;
+
+	while (!kthread_should_stop()) {
+		/* Mostly the channel being destroyed, now and then any. */
+		if (i & 3)
+			slot = READ_ONCE(s->victim);
+		else
+			slot = i / 4 % RELQ_SYNC5_CHANNELS;
+		i++;
+		id = READ_ONCE(s->ids[slot]);
+		ch = relq_channel_lookup(id);
+		if (ch) {
+			atomic_long_inc(&s->found);
+			for (k = 0; k < 64; k++)
+				cpu_relax();
+			refs = kref_read(&ch->ref);
+			if (refs < 1 || refs > RELQ_SYNC5_MAX_REF) {
+				atomic_long_inc(&s->bad_ref);
+				atomic_set(&s->last_bad_ref, refs);
+			}
+			scnprintf(name, sizeof(name), "kunit-sync5-%u", slot);
+			if (READ_ONCE(ch->id) != id || strcmp(ch->name, name))
+				atomic_long_inc(&s->bad_id);
+			/* Found while DESTROY was taking it down. */
+			if (READ_ONCE(ch->state) != RELQ_LIVE)
+				atomic_long_inc(&s->dying);
+			relq_channel_put(ch);
+		}
+		if (!(i & 63))
+			cond_resched();
+	}
+	return 0;
+}
+
+/* Cleanup actions: they run on every way out of the test, last first. */
+static void relq_sync5_unhook(void *unused)
+{
+	relq_hook_set(RELQ_HOOK_LOOKUP, 0, 0);
+}
+
+static void relq_sync5_destroy_all(void *unused)
+{
+	char name[RELQ_NAME_LEN];
+	int i;
+
+	for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
+		scnprintf(name, sizeof(name), "kunit-sync5-%d", i);
+		relq_channel_destroy(name);
+	}
+}
+
+static void relq_sync5_stop(void *looker)
+{
+	kthread_stop(looker);
+}
+
+/*
+ * Refusals so far, never more than the exact count once the lookers stop:
+ * the hits are read first, and each looker may be between the hook and
+ * counting what it found.
+ */
+static long relq_sync5_refused_at_least(struct relq_sync5 *s, u32 hits0)
+{
+	u32 hits = relq_hook_hits(RELQ_HOOK_LOOKUP) - hits0;
+
+	smp_rmb();	/* the hits before what they found */
+	return (long)hits - atomic_long_read(&s->found) - RELQ_SYNC5_LOOKERS;
+}
+#endif /* RELQ_TEST_HOOKS */
+
+/*
+ * T-SYNC-5: RELQ_SYNC5_LOOKERS kthreads look channels up by id (RCU and
+ * kref_get_unless_zero()) while the test destroys and re-creates them,
+ * with the lookup hook holding every lookup between finding a channel and
+ * taking its reference. Some lookups must be refused there because
+ * DESTROY's last put came first: a refusal is a pass of the hook (the
+ * channel was found) whose lookup returned nothing; the hook counts the
+ * passes, the lookers the channels returned, and nothing else looks up
+ * meanwhile (KUnit runs one test at a time), so the difference is exact.
+ * No lookup may return a channel with a count out of bounds or of another
+ * id or name, and afterwards no destroyed id is found. Without hooks (a
+ * production build) the window is a few instructions wide: the test skips
+ * rather than pass without a race.
  */
 static void relq_concurrency_t_sync_5_lookup_vs_destroy(struct kunit *test)
 {
-	struct relq_sync5 *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct relq_sync5_arg *args = kunit_kcalloc(test, 2, sizeof(*args), GFP_KERNEL);
+#ifdef RELQ_TEST_HOOKS
 	struct relq_create c = { .capacity = 4096, .max_msg = 64 };
-	struct task_struct *t[2];
-	int round, i;
+	struct relq_channel *ch;
+	struct relq_sync5 *s;
+	long refused, destroy_ns = 0;
+	int round, i, ret, nr_ids = 0;
+	u32 *ids, hits0, hits;
+	ktime_t t0;
 
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_NOT_NULL(test, args);
-	for (i = 0; i < 2; i++)
-		init_completion(&s->done[i]);
-	for (i = 0; i < 2; i++) {
-		args[i] = (struct relq_sync5_arg){ .s = s, .id = i };
-		t[i] = kthread_run(relq_sync5_looker, &args[i], "relq_sync5/%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	ids = kunit_kcalloc(test, RELQ_SYNC5_MAX_ROUNDS * RELQ_SYNC5_CHANNELS,
+			    sizeof(*ids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	ret = kunit_add_action_or_reset(test, relq_sync5_unhook, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = kunit_add_action_or_reset(test, relq_sync5_destroy_all, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* No id until the first CREATE: lookups of U32_MAX find nothing. */
+	memset(s->ids, 0xff, sizeof(s->ids));
+	hits0 = relq_hook_hits(RELQ_HOOK_LOOKUP);
+	relq_hook_set(RELQ_HOOK_LOOKUP, RELQ_SYNC5_DELAY_US, RELQ_SYNC5_JITTER_US);
+	for (i = 0; i < RELQ_SYNC5_LOOKERS; i++) {
+		s->lookers[i] = kthread_run(relq_sync5_looker, s, "relq_sync5/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(s->lookers[i]));
+		ret = kunit_add_action_or_reset(test, relq_sync5_stop, s->lookers[i]);
+		KUNIT_ASSERT_EQ(test, ret, 0);
 	}
-	for (round = 0; round < RELQ_SYNC5_ROUNDS; round++) {
+	for (round = 0; round < RELQ_SYNC5_MAX_ROUNDS; round++) {
+		if (round >= RELQ_SYNC5_MIN_ROUNDS &&
+		    relq_sync5_refused_at_least(s, hits0) > 0)
+			break;
 		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
 			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
 			KUNIT_ASSERT_EQ(test, relq_sync5_create(&c, &s->ids[i]), 0);
+			ids[nr_ids++] = s->ids[i];
 		}
 		/* No pause: the lookups meet the DESTROYs head on. */
-		cond_resched();
 		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
 			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
+			WRITE_ONCE(s->victim, i);
+			t0 = ktime_get();
 			KUNIT_ASSERT_EQ(test, relq_channel_destroy(c.name), 0);
-			KUNIT_EXPECT_NULL(test, relq_channel_lookup(s->ids[i]));
+			destroy_ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
+			/* Unpublished: not found, so the hook is not passed. */
+			ch = relq_channel_lookup(s->ids[i]);
+			KUNIT_EXPECT_NULL(test, ch);
+			if (ch) {
+				atomic_long_inc(&s->found);
+				relq_channel_put(ch);
+			}
 		}
 	}
-	atomic_set(&s->stop, 1);
-	wait_for_completion(&s->done[0]);
-	wait_for_completion(&s->done[1]);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&s->hits), 0);
-	kunit_info(test, "%ld successful lookups (%ld of a channel being destroyed) raced %d destroys\n",
-		   atomic_long_read(&s->hits), atomic_long_read(&s->dying),
-		   RELQ_SYNC5_ROUNDS * RELQ_SYNC5_CHANNELS);
+	for (i = 0; i < RELQ_SYNC5_LOOKERS; i++)
+		kunit_release_action(test, relq_sync5_stop, s->lookers[i]);
+	kunit_release_action(test, relq_sync5_unhook, NULL);
+	hits = relq_hook_hits(RELQ_HOOK_LOOKUP) - hits0;
+	refused = (long)hits - atomic_long_read(&s->found);
+	kunit_info(test, "%d rounds, %d destroys (%ld us each): %u lookups found a channel, %ld returned it (%ld mid-DESTROY), %ld refused at count 0\n",
+		   round, nr_ids, nr_ids ? destroy_ns / nr_ids / NSEC_PER_USEC : 0,
+		   hits, atomic_long_read(&s->found), atomic_long_read(&s->dying),
+		   refused);
+	KUNIT_EXPECT_GT_MSG(test, refused, 0,
+			    "no lookup was refused in %d rounds: none met a count of 0 (revived it?)",
+			    round);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&s->bad_ref), 0,
+			    "lookups returned a channel with a count outside [1, %d], last %u: a count revived from 0",
+			    RELQ_SYNC5_MAX_REF, (unsigned int)atomic_read(&s->last_bad_ref));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&s->bad_id), 0,
+			    "lookups returned a channel of another id or name");
+	/* Nothing destroyed is found. */
+	for (i = 0; i < nr_ids; i++) {
+		ch = relq_channel_lookup(ids[i]);
+		KUNIT_EXPECT_NULL_MSG(test, ch, "id %u found after its DESTROY", ids[i]);
+		if (ch)
+			relq_channel_put(ch);
+	}
+#else
+	kunit_skip(test, "no lookup hook (RELQ_TEST_HOOKS): the window is too narrow to race");
+#endif
 }
 
 /*
