@@ -217,6 +217,12 @@ static int relq_sync5_create(const struct relq_create *c, u32 *id)
 }
 
 #ifdef RELQ_TEST_HOOKS
+/* The name of T-SYNC-5's channel in slot @slot. */
+static void relq_sync5_name(char name[RELQ_NAME_LEN], unsigned int slot)
+{
+	scnprintf(name, RELQ_NAME_LEN, "kunit-sync5-%u", slot);
+}
+
 #define RELQ_SYNC5_CHANNELS	8
 #define RELQ_SYNC5_LOOKERS	2
 /*
@@ -289,7 +295,7 @@ static int relq_sync5_looker(void *data)
 				atomic_long_inc(&s->bad_ref);
 				atomic_set(&s->last_bad_ref, refs);
 			}
-			scnprintf(name, sizeof(name), "kunit-sync5-%u", slot);
+			relq_sync5_name(name, slot);
 			if (READ_ONCE(ch->id) != id || strcmp(ch->name, name))
 				atomic_long_inc(&s->bad_id);
 			/* Found while DESTROY was taking it down. */
@@ -315,7 +321,7 @@ static void relq_sync5_destroy_all(void *unused)
 	int i;
 
 	for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
-		scnprintf(name, sizeof(name), "kunit-sync5-%d", i);
+		relq_sync5_name(name, i);
 		relq_channel_destroy(name);
 	}
 }
@@ -388,13 +394,13 @@ static void relq_concurrency_t_sync_5_lookup_vs_destroy(struct kunit *test)
 		    relq_sync5_refused_at_least(s, hits0) > 0)
 			break;
 		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
-			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
+			relq_sync5_name(c.name, i);
 			KUNIT_ASSERT_EQ(test, relq_sync5_create(&c, &s->ids[i]), 0);
 			ids[nr_ids++] = s->ids[i];
 		}
 		/* No pause: the lookups meet the DESTROYs head on. */
 		for (i = 0; i < RELQ_SYNC5_CHANNELS; i++) {
-			scnprintf(c.name, sizeof(c.name), "kunit-sync5-%d", i);
+			relq_sync5_name(c.name, i);
 			WRITE_ONCE(s->victim, i);
 			t0 = ktime_get();
 			KUNIT_ASSERT_EQ(test, relq_channel_destroy(c.name), 0);
