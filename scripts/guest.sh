@@ -26,7 +26,9 @@ ln -sf /proc/self/fd /dev/fd 2>/dev/null
 # phase NAME: the guest's phases with their uptime, in the kernel log (the
 # budget: where a boot's time goes).
 phase() {
-	echo "relq guest: $1 at $(cut -d' ' -f1 /proc/uptime) s" > /dev/kmsg
+	local up rest
+	read -r up rest < /proc/uptime
+	echo "relq guest: $1 at $up s" > /dev/kmsg
 }
 phase "userspace up"
 
